@@ -14,7 +14,10 @@ struct ah_buf {
     size_t cap;
 };
 
-#define AH_BUF_INIT {NULL, 0, 0}
+#define AH_BUF_INIT                                                                                \
+    {                                                                                              \
+        NULL, 0, 0                                                                                 \
+    }
 
 void ah_buf_append(struct ah_buf *b, const void *data, size_t len);
 void ah_buf_puts(struct ah_buf *b, const char *s);

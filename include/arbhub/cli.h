@@ -17,12 +17,12 @@
 #define AH_EXIT_USAGE 2
 
 struct ah_opt {
-    const char *name;  /* long name without dashes: "symbols" */
-    const char *arg;   /* argument placeholder ("LIST"), or NULL for a flag */
-    const char *def;   /* default shown in --help ("from config: analyzer.entry_bps") */
+    const char *name; /* long name without dashes: "symbols" */
+    const char *arg;  /* argument placeholder ("LIST"), or NULL for a flag */
+    const char *def;  /* default shown in --help ("from config: analyzer.entry_bps") */
     const char *help;
     /* Filled by parsing. */
-    const char *val;   /* the argument, or NULL */
+    const char *val; /* the argument, or NULL */
     bool set;
 };
 
@@ -43,8 +43,8 @@ struct ah_cmd {
     const char *details; /* optional paragraph after the option list */
     struct ah_opt *opts; /* command-specific options */
     size_t n_opts;
-    int max_positional;  /* -1 = any */
-    ah_cmd_fn *run;      /* NULL = not implemented yet */
+    int max_positional; /* -1 = any */
+    ah_cmd_fn *run;     /* NULL = not implemented yet */
 };
 
 /* Parses argv (argv[0] is the command name), handles the common options and runs cmd.

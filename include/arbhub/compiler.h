@@ -5,14 +5,14 @@
 
 #include <stddef.h>
 
-#define AH_MUST_CHECK  __attribute__((warn_unused_result))
+#define AH_MUST_CHECK   __attribute__((warn_unused_result))
 #define AH_PRINTF(f, a) __attribute__((format(printf, f, a)))
-#define AH_NORETURN    __attribute__((noreturn))
-#define AH_UNUSED      __attribute__((unused))
-#define AH_LIKELY(x)   __builtin_expect(!!(x), 1)
-#define AH_UNLIKELY(x) __builtin_expect(!!(x), 0)
+#define AH_NORETURN     __attribute__((noreturn))
+#define AH_UNUSED       __attribute__((unused))
+#define AH_LIKELY(x)    __builtin_expect(!!(x), 1)
+#define AH_UNLIKELY(x)  __builtin_expect(!!(x), 0)
 #define AH_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
-#define AH_CACHELINE   64
+#define AH_CACHELINE    64
 
 /* AH_ASSERT stays in release builds: it guards cheap invariants whose failure means memory
  * corruption is near. Network input is validated, never asserted. */

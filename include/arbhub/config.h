@@ -15,9 +15,9 @@
 #include "arbhub/compiler.h"
 #include "arbhub/event.h"
 
-#define AH_CFG_STR_MAX      256
-#define AH_CFG_SYMBOLS_MAX  64
-#define AH_CFG_ORIGINS_MAX  8
+#define AH_CFG_STR_MAX     256
+#define AH_CFG_SYMBOLS_MAX 64
+#define AH_CFG_ORIGINS_MAX 8
 
 struct ah_cfg_exchange {
     bool enabled;
@@ -25,7 +25,7 @@ struct ah_cfg_exchange {
     char rest_url[AH_CFG_STR_MAX]; /* REST base (instruments, trading) */
     double taker_fee_bps;
     double maker_fee_bps;
-    int64_t staleness_ms; /* 0 = use the global staleness_ms */
+    int64_t staleness_ms;         /* 0 = use the global staleness_ms */
     char ca_file[AH_CFG_STR_MAX]; /* empty = system CA bundle */
 };
 
@@ -33,8 +33,8 @@ struct ah_cfg_server {
     char listen_addr[64];
     int port;
     int max_clients;
-    int64_t client_queue_bytes;   /* hard per-client send queue limit; past it: disconnect */
-    int64_t max_frame_bytes;      /* largest incoming WS frame/message */
+    int64_t client_queue_bytes; /* hard per-client send queue limit; past it: disconnect */
+    int64_t max_frame_bytes;    /* largest incoming WS frame/message */
     int64_t max_header_bytes;
     int64_t max_body_bytes;
     int64_t header_timeout_ms;
@@ -42,7 +42,7 @@ struct ah_cfg_server {
     char origins[AH_CFG_ORIGINS_MAX][AH_CFG_STR_MAX]; /* empty list = any Origin */
     int n_origins;
     char api_token_env[64]; /* env var holding the bearer token (required off loopback) */
-    int trades_ring; /* recent trades kept per symbol and exchange for REST */
+    int trades_ring;        /* recent trades kept per symbol and exchange for REST */
 };
 
 struct ah_cfg_lake {
@@ -66,8 +66,8 @@ struct ah_cfg_trader {
     double stop_loss_bps;
     int64_t max_hold_s;
     double reprice_step_bps;
-    double threshold_bps; /* listen mode: minimum net spread */
-    double min_qty_quote; /* listen mode: minimum executable size in quote currency */
+    double threshold_bps;       /* listen mode: minimum net spread */
+    double min_qty_quote;       /* listen mode: minimum executable size in quote currency */
     char single_leg_policy[16]; /* cancel | reverse | proceed */
     int64_t single_leg_timeout_ms;
     double max_position_quote;

@@ -21,7 +21,7 @@ enum ah_exchange_id {
 
 /* Interned symbol id; 0 is "none". At most AH_SYMBOL_MAX symbols per process. */
 typedef uint16_t ah_symbol_t;
-#define AH_SYMBOL_MAX     1024
+#define AH_SYMBOL_MAX      1024
 #define AH_SYMBOL_NAME_MAX 24 /* bytes including the NUL: "1000SHIB-USDT" fits */
 
 enum ah_event_type {
@@ -64,8 +64,8 @@ struct ah_spread {
     int64_t ts_us;      /* local time of the update that produced it */
     int64_t buy_age_us; /* age of each leg's quote at ts_us */
     int64_t sell_age_us;
-    double ask_px;      /* buy leg */
-    double bid_px;      /* sell leg */
+    double ask_px; /* buy leg */
+    double bid_px; /* sell leg */
     double gross_bps;
     double net_bps;
     double qty; /* executable: min(ask size, bid size) */
@@ -97,9 +97,9 @@ struct ah_status {
 };
 
 struct ah_event {
-    uint8_t type;        /* enum ah_event_type */
-    uint8_t exchange;    /* enum ah_exchange_id; for spreads AH_EX_NONE */
-    ah_symbol_t symbol;  /* 0 for venue-wide status */
+    uint8_t type;       /* enum ah_event_type */
+    uint8_t exchange;   /* enum ah_exchange_id; for spreads AH_EX_NONE */
+    ah_symbol_t symbol; /* 0 for venue-wide status */
     uint32_t pad_;
     union {
         struct ah_ticker ticker;

@@ -22,8 +22,8 @@ struct ah_json {
 
 /* Tokenizes s[0..len). Returns 0, AH_E_PARSE (invalid or truncated JSON) or AH_E_LIMIT (more
  * than cap tokens). The first token is the root value. */
-int ah_json_parse(struct ah_json *j, const char *s, size_t len, jsmntok_t *toks, int cap)
-    AH_MUST_CHECK;
+int ah_json_parse(struct ah_json *j, const char *s, size_t len, jsmntok_t *toks,
+                  int cap) AH_MUST_CHECK;
 /* Index just past token i and all its children. */
 int ah_json_next(const struct ah_json *j, int i);
 /* The value token of key in object obj, or -1 (also when obj is not an object). */

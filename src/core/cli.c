@@ -112,8 +112,8 @@ static int match(const struct ah_cmd *cmd, struct ah_opt *opts, size_t n, int ar
     return 0;
 }
 
-static int parse(const struct ah_cmd *cmd, struct ah_opt *common, int argc, char **argv,
-                 char **pos, int *n_pos)
+static int parse(const struct ah_cmd *cmd, struct ah_opt *common, int argc, char **argv, char **pos,
+                 int *n_pos)
 {
     bool only_pos = false;
 
@@ -170,8 +170,7 @@ static int load_config(struct ah_cli_ctx *ctx, struct ah_opt *common)
                     common[COMMON_LOGLEVEL].val);
             return AH_EXIT_USAGE;
         }
-        snprintf(ctx->cfg.log.level, sizeof(ctx->cfg.log.level), "%s",
-                 common[COMMON_LOGLEVEL].val);
+        snprintf(ctx->cfg.log.level, sizeof(ctx->cfg.log.level), "%s", common[COMMON_LOGLEVEL].val);
     }
     ah_log_set_level((enum ah_log_level)ah_log_level_parse(ctx->cfg.log.level));
     return 0;
@@ -241,8 +240,8 @@ int ah_cli_opt_int64(const struct ah_opt *o, int64_t min, int64_t max, int64_t *
         return AH_E_CONFIG;
     }
     if (*out < min || *out > max) {
-        fprintf(stderr, "arbhub: --%s: %lld is out of range %lld..%lld\n", o->name,
-                (long long)*out, (long long)min, (long long)max);
+        fprintf(stderr, "arbhub: --%s: %lld is out of range %lld..%lld\n", o->name, (long long)*out,
+                (long long)min, (long long)max);
         return AH_E_CONFIG;
     }
     return 0;

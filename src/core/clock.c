@@ -83,8 +83,8 @@ int ah_clock_parse_iso(const char *s, int64_t *ts_us)
         return AH_E_PARSE;
     }
     if (p < n && (s[p] == 'T' || s[p] == ' ')) {
-        if (n < p + 6 || s[p + 3] != ':' || digits(s + p + 1, 2, &h) ||
-            digits(s + p + 4, 2, &mi) || h > 23 || mi > 59) {
+        if (n < p + 6 || s[p + 3] != ':' || digits(s + p + 1, 2, &h) || digits(s + p + 4, 2, &mi) ||
+            h > 23 || mi > 59) {
             return AH_E_PARSE;
         }
         p += 6;

@@ -178,8 +178,7 @@ static int set_string(struct walk *w, const struct ah_cfg_key *k, const char *pa
     return 0;
 }
 
-static int set_list(struct walk *w, const struct ah_cfg_key *k, const char *path, int v,
-                    char *base)
+static int set_list(struct walk *w, const struct ah_cfg_key *k, const char *path, int v, char *base)
 {
     char g[64];
     char ipath[PATH_MAX_LEN + 16];
@@ -194,8 +193,8 @@ static int set_list(struct walk *w, const struct ah_cfg_key *k, const char *path
     }
     for (int i = 0; i < n; i++) {
         snprintf(ipath, sizeof(ipath), "%s[%d]", path, i);
-        int rc = set_string(w, k, ipath, ah_json_at(&w->j, v, i), base + k->off + (size_t)i * k->size,
-                            k->size, k->symbol_items != 0);
+        int rc = set_string(w, k, ipath, ah_json_at(&w->j, v, i),
+                            base + k->off + (size_t)i * k->size, k->size, k->symbol_items != 0);
         if (rc < 0) {
             return rc;
         }
@@ -309,6 +308,13 @@ int ah_config_apply_json(struct ah_cfg *cfg, const char *text, size_t len, const
         return AH_E_CONFIG;
     }
     toks = ah_xcalloc((size_t)n, sizeof(*toks));
+    /* The counting pass does not notice unclosed containers; the real pass does. */
+    jsmn_init(&p);
+    if (jsmn_parse(&p, text, len, toks, (unsigned)n) == JSMN_ERROR_PART) {
+        snprintf(err, err_len, "invalid JSON (truncated)");
+        rc = AH_E_CONFIG;
+        goto out;
+    }
     rc = ah_json_parse(&w.j, text, len, toks, n);
     if (rc < 0) {
         snprintf(err, err_len, "invalid JSON (syntax error)");

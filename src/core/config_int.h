@@ -15,12 +15,12 @@ struct ah_cfg_key {
     const char *path;
     enum ah_cfg_type type;
     size_t off;
-    size_t size;      /* CFG_STR: buffer size; CFG_STRLIST: element size */
-    size_t count_off; /* CFG_STRLIST: offset of the int count */
-    int max_items;    /* CFG_STRLIST */
-    double min, max;  /* numeric range, inclusive */
+    size_t size;         /* CFG_STR: buffer size; CFG_STRLIST: element size */
+    size_t count_off;    /* CFG_STRLIST: offset of the int count */
+    int max_items;       /* CFG_STRLIST */
+    double min, max;     /* numeric range, inclusive */
     const char *choices; /* CFG_STR: "a|b|c" or NULL */
-    int symbol_items; /* CFG_STRLIST: items must be canonical symbols */
+    int symbol_items;    /* CFG_STRLIST: items must be canonical symbols */
     const char *help;
 };
 

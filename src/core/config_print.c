@@ -23,9 +23,12 @@ static void put_value(struct ah_buf *b, const struct ah_cfg_key *k, const char *
     case CFG_INT64:
         ah_buf_printf(b, "%lld", (long long)*(const int64_t *)p);
         break;
-    case CFG_DOUBLE:
-        ah_buf_json_double(b, *(const double *)p);
+    case CFG_DOUBLE: {
+        double d;
+        memcpy(&d, p, sizeof(d));
+        ah_buf_json_double(b, d);
         break;
+    }
     case CFG_STR:
         ah_buf_json_str(b, p);
         break;
@@ -157,8 +160,8 @@ char *ah_config_describe(void)
             base = (const char *)&def.exchanges[AH_EX_BYBIT];
         }
         put_value(&v, k, base);
-        ah_buf_printf(&b, "  %-34s %s; %s (default %s%s)\n", k->path, type_name(k), k->help,
-                      v.p, base != (const char *)&def ? " for bybit" : "");
+        ah_buf_printf(&b, "  %-34s %s; %s (default %s%s)\n", k->path, type_name(k), k->help, v.p,
+                      base != (const char *)&def ? " for bybit" : "");
         ah_buf_free(&v);
     }
     return ah_buf_take(&b);

@@ -8,21 +8,39 @@
 #include "arbhub/config.h"
 #include "config_int.h"
 
-#define F(m)      offsetof(struct ah_cfg, m)
-#define FX(m)     offsetof(struct ah_cfg_exchange, m)
-#define SZ(m)     sizeof(((struct ah_cfg *)0)->m)
-#define SZX(m)    sizeof(((struct ah_cfg_exchange *)0)->m)
-#define NUM(p, t, m, lo, hi, h)  {p, t, F(m), 0, 0, 0, lo, hi, NULL, 0, h}
-#define STR(p, m, ch, h)         {p, CFG_STR, F(m), SZ(m), 0, 0, 0, 0, ch, 0, h}
-#define BOOL(p, m, h)            {p, CFG_BOOL, F(m), 0, 0, 0, 0, 0, NULL, 0, h}
-#define XNUM(p, t, m, lo, hi, h) {"exchanges.*." p, t, FX(m), 0, 0, 0, lo, hi, NULL, 0, h}
-#define XSTR(p, m, h)            {"exchanges.*." p, CFG_STR, FX(m), SZX(m), 0, 0, 0, 0, NULL, 0, h}
-#define XBOOL(p, m, h)           {"exchanges.*." p, CFG_BOOL, FX(m), 0, 0, 0, 0, 0, NULL, 0, h}
+#define F(m)   offsetof(struct ah_cfg, m)
+#define FX(m)  offsetof(struct ah_cfg_exchange, m)
+#define SZ(m)  sizeof(((struct ah_cfg *)0)->m)
+#define SZX(m) sizeof(((struct ah_cfg_exchange *)0)->m)
+#define NUM(p, t, m, lo, hi, h)                                                                    \
+    {                                                                                              \
+        p, t, F(m), 0, 0, 0, lo, hi, NULL, 0, h                                                    \
+    }
+#define STR(p, m, ch, h)                                                                           \
+    {                                                                                              \
+        p, CFG_STR, F(m), SZ(m), 0, 0, 0, 0, ch, 0, h                                              \
+    }
+#define BOOL(p, m, h)                                                                              \
+    {                                                                                              \
+        p, CFG_BOOL, F(m), 0, 0, 0, 0, 0, NULL, 0, h                                               \
+    }
+#define XNUM(p, t, m, lo, hi, h)                                                                   \
+    {                                                                                              \
+        "exchanges.*." p, t, FX(m), 0, 0, 0, lo, hi, NULL, 0, h                                    \
+    }
+#define XSTR(p, m, h)                                                                              \
+    {                                                                                              \
+        "exchanges.*." p, CFG_STR, FX(m), SZX(m), 0, 0, 0, 0, NULL, 0, h                           \
+    }
+#define XBOOL(p, m, h)                                                                             \
+    {                                                                                              \
+        "exchanges.*." p, CFG_BOOL, FX(m), 0, 0, 0, 0, 0, NULL, 0, h                               \
+    }
 #define BIG 9.0e15
 
 const struct ah_cfg_key ah_config__keys[] = {
-    {"symbols", CFG_STRLIST, F(symbols), AH_SYMBOL_NAME_MAX, F(n_symbols), AH_CFG_SYMBOLS_MAX, 0,
-     0, NULL, 1, "canonical symbols (BASE-QUOTE) to follow on every enabled exchange"},
+    {"symbols", CFG_STRLIST, F(symbols), AH_SYMBOL_NAME_MAX, F(n_symbols), AH_CFG_SYMBOLS_MAX, 0, 0,
+     NULL, 1, "canonical symbols (BASE-QUOTE) to follow on every enabled exchange"},
     NUM("staleness_ms", CFG_INT64, staleness_ms, 1, 3600000,
         "a quote older than this takes no part in spreads"),
 

@@ -6,8 +6,7 @@ _Static_assert(sizeof(struct ah_event) <= 96, "events must stay small and fixed-
 
 const char *ah_event_type_name(enum ah_event_type type)
 {
-    static const char *const names[AH_EV__COUNT] = {"none", "ticker", "trade", "spread",
-                                                     "status"};
+    static const char *const names[AH_EV__COUNT] = {"none", "ticker", "trade", "spread", "status"};
 
     return (unsigned)type < AH_EV__COUNT ? names[type] : "?";
 }

@@ -201,14 +201,30 @@ int ah_json_str(const struct ah_json *j, int i, char *out, size_t cap)
             return AH_E_PARSE;
         }
         switch (s[k]) {
-        case 'n': cp = '\n'; break;
-        case 't': cp = '\t'; break;
-        case 'r': cp = '\r'; break;
-        case 'b': cp = '\b'; break;
-        case 'f': cp = '\f'; break;
-        case '/': cp = '/'; break;
-        case '\\': cp = '\\'; break;
-        case '"': cp = '"'; break;
+        case 'n':
+            cp = '\n';
+            break;
+        case 't':
+            cp = '\t';
+            break;
+        case 'r':
+            cp = '\r';
+            break;
+        case 'b':
+            cp = '\b';
+            break;
+        case 'f':
+            cp = '\f';
+            break;
+        case '/':
+            cp = '/';
+            break;
+        case '\\':
+            cp = '\\';
+            break;
+        case '"':
+            cp = '"';
+            break;
         case 'u':
             if (read_u4(s, n, k + 1, &cp) < 0) {
                 return AH_E_PARSE;

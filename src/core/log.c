@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "arbhub/clock.h"
+#include "arbhub/xalloc.h"
 
 #define LINE_MAX_LEN 1024
 #define QUEUE_SLOTS  2048
@@ -65,8 +66,9 @@ static size_t format_line(char *buf, size_t cap, enum ah_log_level level, const 
                           const char *fmt, va_list ap)
 {
     char ts[40];
-    int n = snprintf(buf, cap, "%s %-5s [%s] ", ah_clock_fmt_iso(ts, sizeof(ts), ah_clock_wall_us()),
-                     ah_log_level_name(level), comp);
+    int n =
+        snprintf(buf, cap, "%s %-5s [%s] ", ah_clock_fmt_iso(ts, sizeof(ts), ah_clock_wall_us()),
+                 ah_log_level_name(level), comp);
     int m;
 
     if (n < 0 || (size_t)n >= cap) {
@@ -193,10 +195,7 @@ int ah_log_start(const char *file_path)
             return -errno;
         }
     }
-    g.slots = calloc(QUEUE_SLOTS, LINE_MAX_LEN);
-    if (g.slots == NULL) {
-        return -ENOMEM;
-    }
+    g.slots = ah_xcalloc(QUEUE_SLOTS, LINE_MAX_LEN);
     g.head = g.count = 0;
     g.stopping = false;
     rc = pthread_create(&g.thread, NULL, log_main, NULL);

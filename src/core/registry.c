@@ -10,11 +10,8 @@
 #include <string.h>
 
 static const char *const exchange_names[AH_EX__COUNT] = {
-    [AH_EX_NONE] = "none",
-    [AH_EX_BINANCE] = "binance",
-    [AH_EX_BYBIT] = "bybit",
-    [AH_EX_GATEIO] = "gateio",
-    [AH_EX_OKX] = "okx",
+    [AH_EX_NONE] = "none",     [AH_EX_BINANCE] = "binance", [AH_EX_BYBIT] = "bybit",
+    [AH_EX_GATEIO] = "gateio", [AH_EX_OKX] = "okx",
 };
 
 static char symbol_names[AH_SYMBOL_MAX + 1][AH_SYMBOL_NAME_MAX];

@@ -24,8 +24,8 @@ static void env_name(char *out, size_t cap, const char *exchange, const char *wh
     snprintf(out + o, cap - o, "_%s%s", what, suffix);
 }
 
-static int read_secret_file(const char *var, const char *path, char *out, size_t out_len,
-                            char *err, size_t err_len)
+static int read_secret_file(const char *var, const char *path, char *out, size_t out_len, char *err,
+                            size_t err_len)
 {
     struct stat st;
     int fd = open(path, O_RDONLY | O_CLOEXEC);
