@@ -52,13 +52,15 @@ ah_ensure_node() {
 # npm test peers in tests/node (pinned in package.json / package-lock.json).
 ah_ensure_npm_peers() {
     local dir="$AH_ROOT/tests/node"
-    local stamp="$dir/node_modules/.package-lock.json"
-    if [ -f "$stamp" ] && [ "$stamp" -nt "$dir/package.json" ] && \
-        [ "$stamp" -nt "$dir/package-lock.json" ]; then
+    local stamp="$dir/node_modules/.arbhub-installed"
+    local want
+    want=$(cat "$dir/package.json" "$dir/package-lock.json" | sha256sum | cut -d' ' -f1)
+    if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
         return 0
     fi
     ah_log "installing npm test peers in tests/node"
     (cd "$dir" && npm install --no-audit --no-fund --loglevel=error >/dev/null)
+    echo "$want" >"$stamp"
 }
 
 # ah_build DIR [meson options...]: configure once, then build (ninja is a no-op when current).
