@@ -128,6 +128,7 @@ static bool find_best(const struct ah_spread_engine *e, const struct sym_state *
     bool found = false;
     struct ah_spread sp;
 
+    memset(best, 0, sizeof(*best));
     for (int a = 1; a < AH_EX__COUNT; a++) {
         for (int b = 1; b < AH_EX__COUNT; b++) {
             if (a != b && pair_of(e, s, a, b, now_us, &sp) && (!found || better(&sp, best))) {
