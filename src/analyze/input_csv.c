@@ -249,7 +249,9 @@ int ah_an_csv_open(struct ah_an_source *src, const char *ticks_path, const char 
         ah_an_csv_close(src);
         return rc;
     }
-    qsort(c->syms, c->n_syms, sizeof(*c->syms), cmp_sym);
+    if (c->n_syms > 0) {
+        qsort(c->syms, c->n_syms, sizeof(*c->syms), cmp_sym);
+    }
     return 0;
 }
 

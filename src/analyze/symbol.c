@@ -101,7 +101,9 @@ static void split_gaps(struct sym_ctx *c, const struct ah_an_symbol *sym)
         v->gaps[v->n_gaps++] = *g;
     }
     for (int e = 0; e < NV; e++) {
-        qsort(c->v[e].gaps, c->v[e].n_gaps, sizeof(struct ah_an_gap), cmp_gap);
+        if (c->v[e].n_gaps > 0) {
+            qsort(c->v[e].gaps, c->v[e].n_gaps, sizeof(struct ah_an_gap), cmp_gap);
+        }
     }
 }
 
