@@ -6,15 +6,25 @@
 
 #include "arbhub/analyze.h"
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
-/* Growable per-pair sample arrays (one symbol's working set). */
+/* One ordered pair's samples: the gross values (kept for the mean, percentiles and the
+ * mean-reversion pass) plus streaming accumulators for the time shares and the cycles. */
 struct ah_an__samples {
-    int64_t *ts_us;
     double *gross;
-    int64_t *hold_us; /* time the sample stays valid (until the next event or expiry) */
     size_t n, cap;
+    double fees; /* fee_buy + fee_sell */
+    int64_t first_us, last_us;
+    int64_t cov_us, net_pos_us, above_us; /* hold-weighted time sums */
+    /* cycles */
+    bool open;
+    int64_t open_us;
+    double open_gross;
+    double *dur_s; /* durations of complete cycles */
+    size_t nc, dcap;
+    double cap_sum;
 };
 
 /* Per-venue mid series (ticks applied as quotes), resampled to 1 s bars in place. */
@@ -24,13 +34,18 @@ struct ah_an__mids {
     size_t n, cap;
 };
 
-void ah_an__samples_push(struct ah_an__samples *s, int64_t ts_us, double gross);
+/* Adds a sample at ts_us; p gives the thresholds and the series (gross or net). */
+void ah_an__samples_push(struct ah_an__samples *s, const struct ah_an_params *p, int64_t ts_us,
+                         double gross);
+/* The last sample held for hold_us: adds it to the time sums. */
+void ah_an__samples_hold(struct ah_an__samples *s, const struct ah_an_params *p, int64_t hold_us);
 void ah_an__samples_free(struct ah_an__samples *s);
 void ah_an__mids_push(struct ah_an__mids *m, int64_t ts_us, double mid);
 void ah_an__mids_free(struct ah_an__mids *m);
 
-/* Fills the spread/cycle/mean-reversion fields of out from the samples. */
-void ah_an__pair_metrics(const struct ah_an__samples *s, const struct ah_an_params *p,
+/* Fills the spread/cycle/mean-reversion fields of out from the samples (reorders
+ * s->gross). */
+void ah_an__pair_metrics(struct ah_an__samples *s, const struct ah_an_params *p,
                          struct ah_an_pair *out);
 
 /* Fills bars, OLS, ADF and half-life fields from two venues' 1 s bar series

@@ -23,62 +23,82 @@ static double median_sorted(double *v, size_t n)
     return ah_stats_percentile_sorted(v, n, 0.5);
 }
 
-/* samples, covered, mean, std, p50, p95, max and the two time shares. */
-static void distribution(const struct ah_an__samples *s, const struct ah_an_params *p, double fees,
-                         struct ah_an_pair *out)
+/* Moves the k-th smallest of v[0..n) to v[k], smaller ones before it and larger ones after
+ * (Hoare quickselect with a median-of-three pivot). */
+static void select_kth(double *v, size_t n, size_t k)
 {
-    double sum = 0, ss = 0, mean, *sorted = ah_xmalloc(s->n * sizeof(double));
-    int64_t cov = 0, net_pos = 0, above = 0;
+    size_t lo = 0, hi = n - 1;
 
-    for (size_t i = 0; i < s->n; i++) {
-        double g = s->gross[i], c = p->use_net ? g - fees : g;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2, i = lo, j = hi;
+        double a = v[lo], b = v[mid], c = v[hi], piv;
 
-        sum += g;
-        cov += s->hold_us[i];
-        net_pos += g - fees > 0 ? s->hold_us[i] : 0;
-        above += c > p->entry_bps ? s->hold_us[i] : 0;
-        sorted[i] = g;
+        piv = a < b ? (b < c ? b : (a < c ? c : a)) : (a < c ? a : (b < c ? c : b));
+        while (i <= j) {
+            while (v[i] < piv) {
+                i++;
+            }
+            while (v[j] > piv) {
+                j--;
+            }
+            if (i <= j) {
+                double t = v[i];
+
+                v[i++] = v[j];
+                v[j] = t;
+                if (j == 0) {
+                    break;
+                }
+                j--;
+            }
+        }
+        if (k <= j) {
+            hi = j;
+        } else if (k >= i) {
+            lo = i;
+        } else {
+            return;
+        }
     }
-    mean = sum / (double)s->n;
-    for (size_t i = 0; i < s->n; i++) {
-        ss += (s->gross[i] - mean) * (s->gross[i] - mean);
-    }
-    qsort(sorted, s->n, sizeof(double), cmp_double);
-    out->samples = s->n;
-    out->covered_s = (double)cov / 1e6;
-    out->mean_bps = mean;
-    out->std_bps = s->n > 1 ? sqrt(ss / (double)(s->n - 1)) : NAN;
-    out->p50_bps = ah_stats_percentile_sorted(sorted, s->n, 0.5);
-    out->p95_bps = ah_stats_percentile_sorted(sorted, s->n, 0.95);
-    out->max_bps = sorted[s->n - 1];
-    out->share_net_pos = cov > 0 ? (double)net_pos / (double)cov : NAN;
-    out->share_above_entry = cov > 0 ? (double)above / (double)cov : NAN;
-    free(sorted);
 }
 
-static double series(const struct ah_an__samples *s, const struct ah_an_params *p, double fees,
-                     size_t i)
+/* Percentile q of v[0..n) with numpy's linear interpolation; reorders v. */
+static double percentile(double *v, size_t n, double q)
 {
-    return p->use_net ? s->gross[i] - fees : s->gross[i];
+    double pos = q * (double)(n - 1), frac, lo_v, hi_v;
+    size_t lo = (size_t)floor(pos);
+
+    select_kth(v, n, lo);
+    lo_v = v[lo];
+    if (lo + 1 >= n) {
+        return lo_v;
+    }
+    hi_v = v[lo + 1];
+    for (size_t i = lo + 2; i < n; i++) {
+        hi_v = v[i] < hi_v ? v[i] : hi_v;
+    }
+    frac = pos - (double)lo;
+    return lo_v + (hi_v - lo_v) * frac;
 }
 
+/* Mean-reversion sign changes of the series around its mean (zeros keep the sign). */
 static void mean_reversion(const struct ah_an__samples *s, const struct ah_an_params *p,
-                           double fees, double hours, struct ah_an_pair *out)
+                           double hours, struct ah_an_pair *out)
 {
-    double sum = 0, mean;
+    double sum = 0, mean, off = p->use_net ? s->fees : 0;
     int prev = 0;
     uint64_t count = 0;
 
     for (size_t i = 0; i < s->n; i++) {
-        sum += series(s, p, fees, i);
+        sum += s->gross[i] - off;
     }
     mean = sum / (double)s->n;
     for (size_t i = 0; i < s->n; i++) {
-        double d = series(s, p, fees, i) - mean;
+        double d = (s->gross[i] - off) - mean;
         int sign = (d > 0) - (d < 0);
 
         if (sign == 0) {
-            continue; /* exact zeros keep the previous sign */
+            continue;
         }
         count += prev != 0 && sign != prev;
         prev = sign;
@@ -88,56 +108,64 @@ static void mean_reversion(const struct ah_an__samples *s, const struct ah_an_pa
     out->mr_rate_hour = hours > 0 ? (double)count / hours : NAN;
 }
 
-static void cycles(const struct ah_an__samples *s, const struct ah_an_params *p, double fees,
-                   double hours, struct ah_an_pair *out)
+/* Mean, std, p50, p95, max of the gross series; reorders s->gross (call last). */
+static void distribution(struct ah_an__samples *s, struct ah_an_pair *out)
 {
-    double *dur = ah_xmalloc((s->n / 2 + 1) * sizeof(double)), cap = 0, dsum = 0;
-    size_t nc = 0, open = 0;
-    bool is_open = false;
+    double sum = 0, ss = 0, mean, mx = s->gross[0];
 
     for (size_t i = 0; i < s->n; i++) {
-        double v = series(s, p, fees, i);
+        sum += s->gross[i];
+        mx = s->gross[i] > mx ? s->gross[i] : mx;
+    }
+    mean = sum / (double)s->n;
+    for (size_t i = 0; i < s->n; i++) {
+        ss += (s->gross[i] - mean) * (s->gross[i] - mean);
+    }
+    out->mean_bps = mean;
+    out->std_bps = s->n > 1 ? sqrt(ss / (double)(s->n - 1)) : NAN;
+    out->max_bps = mx;
+    out->p50_bps = percentile(s->gross, s->n, 0.5);
+    out->p95_bps = percentile(s->gross, s->n, 0.95);
+}
 
-        if (!is_open && v > p->entry_bps) {
-            is_open = true;
-            open = i;
-        } else if (is_open && v < p->exit_bps) {
-            dur[nc] = (double)(s->ts_us[i] - s->ts_us[open]) / 1e6;
-            dsum += dur[nc];
-            cap += s->gross[open] - s->gross[i];
-            nc++;
-            is_open = false;
-        }
+static void cycles(const struct ah_an__samples *s, double hours, struct ah_an_pair *out)
+{
+    size_t nc = s->nc;
+    double dsum = 0;
+
+    for (size_t i = 0; i < nc; i++) {
+        dsum += s->dur_s[i];
     }
     out->cycles = nc;
     out->cycles_per_hour = hours > 0 ? (double)nc / hours : NAN;
     out->dur_mean_s = nc > 0 ? dsum / (double)nc : NAN;
-    out->dur_median_s = nc > 0 ? median_sorted(dur, nc) : NAN;
-    out->cap_gross_bps = nc > 0 ? cap / (double)nc : NAN;
-    out->cap_net_bps = nc > 0 ? out->cap_gross_bps - fees : NAN;
+    out->dur_median_s = nc > 0 ? median_sorted(s->dur_s, nc) : NAN;
+    out->cap_gross_bps = nc > 0 ? s->cap_sum / (double)nc : NAN;
+    out->cap_net_bps = nc > 0 ? out->cap_gross_bps - s->fees : NAN;
     out->score = nc > 0 ? out->cycles_per_hour * out->cap_net_bps : 0.0;
-    free(dur);
 }
 
-void ah_an__pair_metrics(const struct ah_an__samples *s, const struct ah_an_params *p,
+void ah_an__pair_metrics(struct ah_an__samples *s, const struct ah_an_params *p,
                          struct ah_an_pair *out)
 {
-    double fees = p->fee_bps[out->buy_ex] + p->fee_bps[out->sell_ex], hours;
+    double hours;
 
     out->score = 0;
+    out->samples = s->n;
+    out->covered_s = (double)s->cov_us / 1e6;
+    out->share_net_pos = s->cov_us > 0 ? (double)s->net_pos_us / (double)s->cov_us : NAN;
+    out->share_above_entry = s->cov_us > 0 ? (double)s->above_us / (double)s->cov_us : NAN;
     if (s->n == 0) {
-        out->covered_s = 0;
         out->mean_bps = out->std_bps = out->p50_bps = out->p95_bps = out->max_bps = NAN;
-        out->share_net_pos = out->share_above_entry = NAN;
         out->mr_rate_step = out->mr_rate_hour = NAN;
         out->cycles_per_hour = out->dur_mean_s = out->dur_median_s = NAN;
         out->cap_gross_bps = out->cap_net_bps = NAN;
         return;
     }
-    hours = (double)(s->ts_us[s->n - 1] - s->ts_us[0]) / 3.6e9;
-    distribution(s, p, fees, out);
-    mean_reversion(s, p, fees, hours, out);
-    cycles(s, p, fees, hours, out);
+    hours = (double)(s->last_us - s->first_us) / 3.6e9;
+    mean_reversion(s, p, hours, out);
+    cycles(s, hours, out);
+    distribution(s, out);
 }
 
 /* Joins two bar series on equal starts into x (buy) and y (sell); returns the count. */

@@ -39,28 +39,6 @@ struct sym_ctx {
     struct pair_state ps[NV][NV]; /* [buy][sell] */
 };
 
-void ah_an__samples_push(struct ah_an__samples *s, int64_t ts_us, double gross)
-{
-    if (s->n == s->cap) {
-        s->cap = s->cap ? s->cap * 2 : 1024;
-        s->ts_us = ah_xreallocarray(s->ts_us, s->cap, sizeof(*s->ts_us));
-        s->gross = ah_xreallocarray(s->gross, s->cap, sizeof(*s->gross));
-        s->hold_us = ah_xreallocarray(s->hold_us, s->cap, sizeof(*s->hold_us));
-    }
-    s->ts_us[s->n] = ts_us;
-    s->gross[s->n] = gross;
-    s->hold_us[s->n] = 0;
-    s->n++;
-}
-
-void ah_an__samples_free(struct ah_an__samples *s)
-{
-    free(s->ts_us);
-    free(s->gross);
-    free(s->hold_us);
-    memset(s, 0, sizeof(*s));
-}
-
 void ah_an__mids_push(struct ah_an__mids *m, int64_t ts_us, double mid)
 {
     if (m->n == m->cap) {
@@ -148,13 +126,14 @@ static void pair_event(struct sym_ctx *c, int a, int b, int64_t t)
     int64_t st = c->p->staleness_us;
 
     if (ps->open) {
-        ps->s.hold_us[ps->s.n - 1] = min64(t, ps->expiry_us) - ps->s.ts_us[ps->s.n - 1];
+        ah_an__samples_hold(&ps->s, c->p, min64(t, ps->expiry_us) - ps->s.last_us);
         ps->open = false;
     }
     if (!fresh(qa, t, st) || !fresh(qb, t, st)) {
         return;
     }
-    ah_an__samples_push(&ps->s, t, (qb->bid - qa->ask) / qa->ask * 1e4);
+    ps->s.fees = c->p->fee_bps[a] + c->p->fee_bps[b];
+    ah_an__samples_push(&ps->s, c->p, t, (qb->bid - qa->ask) / qa->ask * 1e4);
     ps->open = true;
     ps->expiry_us = min64(min64(qa->ts_us + st, qb->ts_us + st),
                           min64(next_gap_start(&c->v[a]), next_gap_start(&c->v[b])));

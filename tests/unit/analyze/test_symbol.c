@@ -179,6 +179,54 @@ static void test_ties_mask_net(void **state)
     free(pairs);
 }
 
+/* p50, p95, mean and max against a sort of the same gross values, on random quotes with many
+ * ties (quickselect must agree with numpy's interpolation on sorted data). */
+static void test_distribution(void **state)
+{
+    enum { N = 5001 };
+    struct ah_an_tick *t = ah_xcalloc(2 * N, sizeof(*t));
+    double *g = ah_xcalloc(2 * N, sizeof(*g)), sum = 0;
+    struct ah_an_symbol sym = {"XRP-USDT", t, 2 * N, NULL, 0};
+    struct ah_an_params p = {.entry_bps = 20,
+                             .exit_bps = 5,
+                             .staleness_us = 5 * SEC,
+                             .ex_mask = (1u << A) | (1u << B),
+                             .threads = 1};
+    struct ah_an_pair *pairs, *r;
+    size_t n, ng = 0;
+    uint64_t x = 7;
+
+    (void)state;
+    for (int i = 0; i < 2 * N; i++) {
+        x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+        t[i] = (struct ah_an_tick){i * 1000, 100, 100.5, 1, 1, i % 2 ? B : A};
+        if (i % 2) {
+            t[i].bid = 100 + (double)((x >> 33) % 40) * 0.01; /* many equal values */
+            t[i].ask = t[i].bid + 1;
+        }
+    }
+    for (int i = 1; i < 2 * N; i++) {
+        const struct ah_an_tick *b = t[i].ex == B ? &t[i] : &t[i - 1];
+
+        g[ng] = (b->bid - 100.5) / 100.5 * 1e4;
+        sum += g[ng++];
+    }
+    qsort(g, ng, sizeof(double), cmp_d);
+    assert_int_equal(ah_an_symbol_analyze(&sym, &p, &pairs, &n), 0);
+    r = pairs[0].buy_ex == A ? &pairs[0] : &pairs[1];
+    assert_int_equal(r->samples, ng);
+    assert_true(r->max_bps == g[ng - 1]);
+    assert_true(r->p50_bps == g[ng / 2]); /* ng is odd: no interpolation */
+    assert_true(r->p95_bps == g[(size_t)(0.95 * (double)(ng - 1))] +
+                                  (g[(size_t)(0.95 * (double)(ng - 1)) + 1] -
+                                   g[(size_t)(0.95 * (double)(ng - 1))]) *
+                                      (0.95 * (double)(ng - 1) - floor(0.95 * (double)(ng - 1))));
+    assert_true(fabs(r->mean_bps - sum / (double)ng) < 1e-12);
+    free(pairs);
+    free(t);
+    free(g);
+}
+
 static void test_rank(void **state)
 {
     struct ah_an_pair p[4] = {{.symbol = "B-USDT", .score = 1, .cycles = 1, .buy_ex = 1},
@@ -199,6 +247,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_planted),
         cmocka_unit_test(test_ties_mask_net),
+        cmocka_unit_test(test_distribution),
         cmocka_unit_test(test_rank),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
