@@ -25,7 +25,7 @@ struct adf_ws {
     double *l;    /* k*k Cholesky factor */
     double *xy;   /* k centred X'y */
     double *mu;   /* k column means */
-    double *row;  /* k */
+    double *e;    /* n: dx shifted by a constant (build_gram) */
     double *beta; /* k */
     double muy;
     double yy; /* centred sum of squares of dx over the sample */
@@ -36,44 +36,80 @@ static double col(const struct adf_ws *w, size_t j, size_t t)
     return j == 0 ? w->x[t - 1] : w->dx[t - j];
 }
 
-/* Means, centred Gram matrix and X'y over the sample for all k columns. */
-static void build_gram(struct adf_ws *w)
+/* Column means, X'y and the level column's row of the centred Gram matrix, directly. */
+static void gram_direct(struct adf_ws *w)
 {
-    size_t nobs = w->n - 1 - w->m, k = w->k;
+    size_t k = w->k, lo = w->m + 1;
+    double nobs = (double)(w->n - lo);
 
     w->muy = 0;
     w->yy = 0;
+    for (size_t j = 0; j < k * k; j++) {
+        w->g[j] = 0;
+    }
     for (size_t j = 0; j < k; j++) {
         w->mu[j] = 0;
         w->xy[j] = 0;
     }
-    for (size_t j = 0; j < k * k; j++) {
-        w->g[j] = 0;
-    }
-    for (size_t t = w->m + 1; t < w->n; t++) {
+    for (size_t t = lo; t < w->n; t++) {
         w->muy += w->dx[t];
         for (size_t j = 0; j < k; j++) {
             w->mu[j] += col(w, j, t);
         }
     }
-    w->muy /= (double)nobs;
+    w->muy /= nobs;
     for (size_t j = 0; j < k; j++) {
-        w->mu[j] /= (double)nobs;
+        w->mu[j] /= nobs;
     }
-    for (size_t t = w->m + 1; t < w->n; t++) {
-        double yc = w->dx[t] - w->muy;
+    for (size_t t = lo; t < w->n; t++) {
+        double yc = w->dx[t] - w->muy, xc = w->x[t - 1] - w->mu[0];
 
         w->yy += yc * yc;
         for (size_t j = 0; j < k; j++) {
-            w->row[j] = col(w, j, t) - w->mu[j];
-        }
-        for (size_t a = 0; a < k; a++) {
-            double ra = w->row[a];
+            double cj = col(w, j, t) - w->mu[j];
 
-            w->xy[a] += ra * yc;
-            for (size_t b = a; b < k; b++) {
-                w->g[a * k + b] += ra * w->row[b];
-            }
+            w->xy[j] += cj * yc;
+            w->g[j] += xc * cj; /* row 0 */
+        }
+    }
+}
+
+/* Means, centred Gram matrix (upper triangle) and X'y over the sample for all k columns.
+ * The lagged-difference block is nearly Toeplitz: with raw sums R[a][b] = sum_t e[t-a]e[t-b]
+ * of e = dx - shift, R[a+1][b+1] = R[a][b] + e[m-a]e[m-b] - e[n-1-a]e[n-1-b], so only its
+ * first row needs a pass over the sample. Shifting every difference column by one constant
+ * leaves the centred matrix unchanged and keeps the raw sums free of cancellation. */
+static void build_gram(struct adf_ws *w)
+{
+    size_t k = w->k, lo = w->m + 1, n = w->n, m = w->m;
+    double nobs = (double)(n - lo), shift;
+    double *e = w->e;
+
+    gram_direct(w);
+    if (k < 2) {
+        return;
+    }
+    shift = w->mu[1];
+    for (size_t t = 1; t < n; t++) {
+        e[t] = w->dx[t] - shift;
+    }
+    for (size_t b = 1; b < k; b++) {
+        double r = 0;
+
+        for (size_t t = lo; t < n; t++) {
+            r += e[t - 1] * e[t - b];
+        }
+        w->g[1 * k + b] = r;
+    }
+    for (size_t a = 1; a + 1 < k; a++) {
+        for (size_t b = a; b + 1 < k; b++) {
+            w->g[(a + 1) * k + b + 1] =
+                w->g[a * k + b] + e[m - a] * e[m - b] - e[n - 1 - a] * e[n - 1 - b];
+        }
+    }
+    for (size_t a = 1; a < k; a++) {
+        for (size_t b = a; b < k; b++) {
+            w->g[a * k + b] -= nobs * (w->mu[a] - shift) * (w->mu[b] - shift);
         }
     }
 }
@@ -177,7 +213,7 @@ static void ws_init(struct adf_ws *w, const double *x, size_t n, size_t kmax)
     w->l = ah_xcalloc(kmax * kmax, sizeof(double));
     w->xy = ah_xcalloc(kmax, sizeof(double));
     w->mu = ah_xcalloc(kmax, sizeof(double));
-    w->row = ah_xcalloc(kmax, sizeof(double));
+    w->e = ah_xcalloc(n, sizeof(double));
     w->beta = ah_xcalloc(kmax, sizeof(double));
 }
 
@@ -188,7 +224,7 @@ static void ws_fini(struct adf_ws *w)
     free(w->l);
     free(w->xy);
     free(w->mu);
-    free(w->row);
+    free(w->e);
     free(w->beta);
 }
 
