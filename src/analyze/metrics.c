@@ -62,13 +62,18 @@ static void select_kth(double *v, size_t n, size_t k)
     }
 }
 
-/* Percentile q of v[0..n) with numpy's linear interpolation; reorders v. */
-static double percentile(double *v, size_t n, double q)
+/* Percentile q of v[0..n) with numpy's linear interpolation; reorders v. The caller
+ * guarantees that v[from..n) holds the largest n - from values (a previous selection), so only
+ * that part is searched. */
+static double percentile(double *v, size_t n, size_t from, double q)
 {
     double pos = q * (double)(n - 1), frac, lo_v, hi_v;
     size_t lo = (size_t)floor(pos);
 
-    select_kth(v, n, lo);
+    if (lo < from) {
+        from = 0;
+    }
+    select_kth(v + from, n - from, lo - from);
     lo_v = v[lo];
     if (lo + 1 >= n) {
         return lo_v;
@@ -124,8 +129,9 @@ static void distribution(struct ah_an__samples *s, struct ah_an_pair *out)
     out->mean_bps = mean;
     out->std_bps = s->n > 1 ? sqrt(ss / (double)(s->n - 1)) : NAN;
     out->max_bps = mx;
-    out->p50_bps = percentile(s->gross, s->n, 0.5);
-    out->p95_bps = percentile(s->gross, s->n, 0.95);
+    out->p50_bps = percentile(s->gross, s->n, 0, 0.5);
+    /* Everything from the median's index on is >= the median: search only there. */
+    out->p95_bps = percentile(s->gross, s->n, (size_t)floor(0.5 * (double)(s->n - 1)), 0.95);
 }
 
 static void cycles(const struct ah_an__samples *s, double hours, struct ah_an_pair *out)
