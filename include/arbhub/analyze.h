@@ -76,6 +76,7 @@ struct ah_an_params {
     double fee_bps[AH_EX__COUNT]; /* taker fee per venue */
     uint32_t ex_mask;             /* bit (1 << id) per venue taken into account */
     int threads;                  /* worker threads (>= 1) */
+    bool progress;                /* progress line on stderr (symbols, rows, ETA) */
 };
 
 /* Metrics of one ordered pair (buy on buy_ex at its ask, sell on sell_ex at its bid).

@@ -156,6 +156,7 @@ static int parse_numbers(const struct ah_cfg *cfg, struct run_opts *r)
     r->p.threads = (int)threads;
     r->p.staleness_us = stale * 1000;
     r->p.use_net = opts[O_NET].set;
+    r->p.progress = isatty(STDERR_FILENO) == 1;
     for (int e = 1; e < AH_EX__COUNT; e++) {
         r->p.fee_bps[e] = ah_config_taker_fee_bps(cfg, (enum ah_exchange_id)e);
     }

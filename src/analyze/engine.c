@@ -3,6 +3,7 @@
  * source, analyze it and keep the pairs in a per-symbol slot; the main thread then ranks the
  * concatenation, so the report does not depend on the thread count or on scheduling. */
 #include "analyze_int.h"
+#include "arbhub/clock.h"
 #include "arbhub/err.h"
 #include "arbhub/registry.h"
 #include "arbhub/xalloc.h"
@@ -13,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 struct slot {
     struct ah_an_pair *pairs;
@@ -26,6 +28,8 @@ struct pool {
     struct slot *slots;
     size_t n;
     atomic_size_t next;
+    atomic_size_t done;
+    atomic_ullong rows;
 };
 
 static void *worker(void *arg)
@@ -41,12 +45,36 @@ static void *worker(void *arg)
         s->rc = pl->src->ops->load(pl->src->ctx, i, &sym);
         if (s->rc < 0) {
             fprintf(stderr, "arbhub analyze: symbol #%zu skipped: %s\n", i, ah_strerror(s->rc));
+            atomic_fetch_add(&pl->done, 1);
             continue;
         }
         s->rc = ah_an_symbol_analyze(&sym, pl->p, &s->pairs, &s->n);
+        atomic_fetch_add(&pl->rows, (unsigned long long)sym.n_ticks);
         pl->src->ops->release(pl->src->ctx, &sym);
+        atomic_fetch_add(&pl->done, 1);
     }
     return NULL;
+}
+
+/* Main thread while the workers run: a progress line every 250 ms until all are done. */
+static void progress(struct pool *pl)
+{
+    int64_t t0 = ah_clock_mono_ns();
+    struct timespec tick = {0, 250000000L};
+    size_t done;
+
+    while ((done = atomic_load(&pl->done)) < pl->n) {
+        double el = (double)(ah_clock_mono_ns() - t0) / 1e9;
+
+        fprintf(stderr, "\r[analyze] %zu/%zu symbols, %llu rows, %.0f s", done, pl->n,
+                (unsigned long long)atomic_load(&pl->rows), el);
+        if (done > 0) {
+            fprintf(stderr, ", ETA %.0f s ", el / (double)done * (double)(pl->n - done));
+        }
+        nanosleep(&tick, NULL);
+    }
+    fprintf(stderr, "\r[analyze] %zu/%zu symbols, %llu rows%20s\n", pl->n, pl->n,
+            (unsigned long long)atomic_load(&pl->rows), "");
 }
 
 static int cmp_pair(const void *a, const void *b)
@@ -109,6 +137,8 @@ int ah_an_run(struct ah_an_source *src, const struct ah_an_params *p, struct ah_
     pl.n = src->ops->count(src->ctx);
     pl.slots = ah_xcalloc(pl.n + 1, sizeof(*pl.slots));
     atomic_init(&pl.next, 0);
+    atomic_init(&pl.done, 0);
+    atomic_init(&pl.rows, 0);
     th = ah_xcalloc((size_t)nt, sizeof(*th));
     for (int i = 0; i < nt; i++) {
         if (pthread_create(&th[i], NULL, worker, &pl) != 0) {
@@ -118,6 +148,8 @@ int ah_an_run(struct ah_an_source *src, const struct ah_an_params *p, struct ah_
     }
     if (started == 0) {
         worker(&pl);
+    } else if (p->progress) {
+        progress(&pl);
     }
     for (int i = 0; i < started; i++) {
         pthread_join(th[i], NULL);
