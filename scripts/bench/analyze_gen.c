@@ -43,8 +43,8 @@ static void symbol_rows(int s, long rows, int64_t t0)
             }
         }
         mid = p + gauss() * p * 2e-5 + disloc[v];
-        printf("%" PRId64 ",S%d-USDT,%s,%.6f,%.6f,%.3f,%.3f\n", t, s, ex[v], mid - half,
-               mid + half, 1 + uniform() * 9, 1 + uniform() * 9);
+        printf("%" PRId64 ",S%d-USDT,%s,%.6f,%.6f,%.3f,%.3f\n", t, s, ex[v], mid - half, mid + half,
+               1 + uniform() * 9, 1 + uniform() * 9);
     }
 }
 
