@@ -148,7 +148,8 @@ static void cycles(const struct ah_an__samples *s, double hours, struct ah_an_pa
     out->dur_median_s = nc > 0 ? median_sorted(s->dur_s, nc) : NAN;
     out->cap_gross_bps = nc > 0 ? s->cap_sum / (double)nc : NAN;
     out->cap_net_bps = nc > 0 ? out->cap_gross_bps - s->fees : NAN;
-    out->score = nc > 0 ? out->cycles_per_hour * out->cap_net_bps : 0.0;
+    /* All samples at one instant: no rate, and a score of 0 keeps the ranking total. */
+    out->score = nc > 0 && hours > 0 ? out->cycles_per_hour * out->cap_net_bps : 0.0;
 }
 
 void ah_an__pair_metrics(struct ah_an__samples *s, const struct ah_an_params *p,

@@ -227,6 +227,33 @@ static void test_distribution(void **state)
     free(g);
 }
 
+/* Every sample at one instant: a cycle of 0 s, no rates, and a score of 0 (never NaN). */
+static void test_one_instant(void **state)
+{
+    struct ah_an_tick t[] = {
+        {SEC, 99, 100, 1, 1, A},
+        {SEC, 100.5, 101, 1, 1, B},
+        {SEC, 100.0, 101, 1, 1, B},
+    };
+    struct ah_an_symbol sym = {"ADA-USDT", t, 3, NULL, 0};
+    struct ah_an_params p = {.entry_bps = 20,
+                             .exit_bps = 5,
+                             .staleness_us = 5 * SEC,
+                             .ex_mask = (1u << A) | (1u << B),
+                             .threads = 1};
+    struct ah_an_pair *pairs, *r;
+    size_t n;
+
+    (void)state;
+    assert_int_equal(ah_an_symbol_analyze(&sym, &p, &pairs, &n), 0);
+    r = pairs[0].buy_ex == A ? &pairs[0] : &pairs[1];
+    assert_int_equal(r->cycles, 1);
+    assert_true(r->dur_mean_s == 0);
+    assert_true(isnan(r->cycles_per_hour) && isnan(r->mr_rate_hour));
+    assert_true(r->score == 0);
+    free(pairs);
+}
+
 static void test_rank(void **state)
 {
     struct ah_an_pair p[4] = {{.symbol = "B-USDT", .score = 1, .cycles = 1, .buy_ex = 1},
@@ -245,9 +272,8 @@ static void test_rank(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_planted),
-        cmocka_unit_test(test_ties_mask_net),
-        cmocka_unit_test(test_distribution),
+        cmocka_unit_test(test_planted),      cmocka_unit_test(test_ties_mask_net),
+        cmocka_unit_test(test_distribution), cmocka_unit_test(test_one_instant),
         cmocka_unit_test(test_rank),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
