@@ -45,7 +45,7 @@ static struct ah_opt opts[O__COUNT] = {
     {"exchanges", "LIST", "all", "comma-separated venues (binance,bybit,gateio,okx)", NULL, false},
     {"entry-bps", "BPS", "from config: analyzer.entry_bps", "cycle entry threshold", NULL, false},
     {"exit-bps", "BPS", "from config: analyzer.exit_bps", "cycle exit threshold", NULL, false},
-    {"net", NULL, NULL, "cycles and shares on the fee-net series", NULL, false},
+    {"net", NULL, NULL, "cycles and the entry share on the fee-net series", NULL, false},
     {"staleness-ms", "MS", "from config: analyzer.staleness_ms",
      "quotes older than this are skipped", NULL, false},
     {"threads", "N", "from config: analyzer.threads (0 = cores)", "worker threads", NULL, false},

@@ -220,6 +220,37 @@ def test_coint_vs_statsmodels(tmp, ticks, gaps):
             check(f'coint {buy}->{sell} {k}', ok, f'got {got} want {v!r}')
 
 
+def test_config_fees_net(tmp, ticks, gaps):
+    """Taker fees and thresholds come from --config; --net runs the cycles on the net series."""
+    cfg = os.path.join(tmp, 'conf.json')
+    with open(cfg, 'w') as f:
+        json.dump({'exchanges': {'binance': {'taker_fee_bps': 3}, 'bybit': {'taker_fee_bps': 4}},
+                   'analyzer': {'entry_bps': 20, 'exit_bps': 5}}, f)
+    for net, want_cycles in ((False, 4), (True, 3)):
+        # Net = gross - 7: the 25.5 bps dislocation (18.5 net) stays below entry with --net.
+        caps = [b for _, _, b in PLANTED if not net or b - 7 > 20]
+        out = os.path.join(tmp, f'fees{net}')
+        args = ['--config', cfg, '--input-csv', ticks, '--out', out, '--symbols', 'PLANT-USDT']
+        r = run(*args, *(['--net'] if net else []))
+        check(f'fees run net={net}', r.returncode == 0, r.stderr)
+        row = [x for x in read_csv(os.path.join(out, 'latest.csv'))
+               if x['buy_exchange'] == 'binance'][0]
+        check(f'fees cycles net={net}', int(row['cycles']) == want_cycles, row['cycles'])
+        check(f'fees cap_net net={net}',
+              abs(float(row['cap_net_bps']) - (sum(caps) / len(caps) - 7)) < 1e-9,
+              row['cap_net_bps'])
+        check(f'fees score net={net}', abs(float(row['score']) - float(row['cycles_per_hour']) *
+                                           float(row['cap_net_bps'])) < 1e-6, row['score'])
+    # With --net and entry 30, the 25.5 bps dislocation (18.5 net) no longer opens a cycle,
+    # and neither does 30 gross (23 net); 45 and 60 do.
+    out = os.path.join(tmp, 'fees_entry')
+    r = run('--config', cfg, '--input-csv', ticks, '--out', out, '--symbols', 'PLANT-USDT',
+            '--net', '--entry-bps', '30')
+    row = [x for x in read_csv(os.path.join(out, 'latest.csv'))
+           if x['buy_exchange'] == 'binance'][0]
+    check('net entry cycles', r.returncode == 0 and int(row['cycles']) == 2, row['cycles'])
+
+
 def main():
     with tempfile.TemporaryDirectory() as tmp:
         ticks, gaps = os.path.join(tmp, 'ticks.csv'), os.path.join(tmp, 'gaps.csv')
@@ -228,6 +259,7 @@ def main():
         test_threads(tmp, ticks, gaps)
         test_filters(tmp, ticks)
         test_coint_vs_statsmodels(tmp, ticks, gaps)
+        test_config_fees_net(tmp, ticks, gaps)
         test_errors(tmp, ticks)
     print(f'{results["passed"]} passed, {results["failed"]} failed')
     return 1 if results['failed'] else 0
