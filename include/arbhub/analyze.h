@@ -37,7 +37,7 @@ struct ah_an_symbol {
     char name[AH_SYMBOL_NAME_MAX];
     struct ah_an_tick *ticks;
     size_t n_ticks;
-    struct ah_an_gap *gaps; /* gaps of the venues, applying to every symbol */
+    struct ah_an_gap *gaps; /* gaps that apply to this symbol (venue-wide ones included) */
     size_t n_gaps;
 };
 
@@ -65,7 +65,8 @@ struct ah_an_source {
     const struct ah_an_source_ops *ops;
     void *ctx;
     struct ah_an_quality quality[AH_EX__COUNT]; /* filled by the source */
-    uint64_t bad_lines; /* unparseable input lines not attributable to a venue */
+    uint64_t bad_lines;     /* unparseable input lines not attributable to a venue */
+    uint64_t skipped_files; /* corrupt or unreadable input files (named on stderr) */
 };
 
 /* Analysis parameters (analytics.md §7). */
@@ -110,6 +111,7 @@ struct ah_an_report {
     size_t failed_symbols;
     struct ah_an_quality quality[AH_EX__COUNT];
     uint64_t bad_lines;
+    uint64_t skipped_files;
     struct ah_an_params params;
 };
 

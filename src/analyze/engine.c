@@ -161,6 +161,7 @@ int ah_an_run(struct ah_an_source *src, const struct ah_an_params *p, struct ah_
     rep->params = *p;
     memcpy(rep->quality, src->quality, sizeof(rep->quality));
     rep->bad_lines = src->bad_lines;
+    rep->skipped_files = src->skipped_files;
     return 0;
 }
 

@@ -143,8 +143,10 @@ static void write_quality_json(const struct ah_an_report *rep, FILE *f)
         fputs("}", f);
         first = false;
     }
-    fprintf(f, "\n  ],\n  \"bad_lines\": %llu,\n  \"symbols\": %zu,\n  \"failed_symbols\": %zu,\n",
-            (unsigned long long)rep->bad_lines, rep->n_symbols, rep->failed_symbols);
+    fprintf(f, "\n  ],\n  \"bad_lines\": %llu,\n  \"skipped_files\": %llu,\n",
+            (unsigned long long)rep->bad_lines, (unsigned long long)rep->skipped_files);
+    fprintf(f, "  \"symbols\": %zu,\n  \"failed_symbols\": %zu,\n", rep->n_symbols,
+            rep->failed_symbols);
 }
 
 static void write_json(const struct ah_an_report *rep, FILE *f)

@@ -149,6 +149,8 @@ void ah_an_report_print_top(const struct ah_an_report *rep, size_t n, FILE *f)
                     (unsigned long long)q->bad_rows, (unsigned long long)q->gaps, q->gap_s);
         }
     }
-    fprintf(f, "%zu pairs from %zu symbols (%zu skipped), %llu unparseable lines\n", rep->n_pairs,
-            rep->n_symbols, rep->failed_symbols, (unsigned long long)rep->bad_lines);
+    fprintf(
+        f, "%zu pairs from %zu symbols (%zu skipped), %llu unparseable lines, %llu files skipped\n",
+        rep->n_pairs, rep->n_symbols, rep->failed_symbols, (unsigned long long)rep->bad_lines,
+        (unsigned long long)rep->skipped_files);
 }
