@@ -96,6 +96,7 @@ struct ah_an_pair {
     double cycles_per_hour, dur_mean_s, dur_median_s, cap_gross_bps, cap_net_bps;
     uint64_t bars; /* 1 s bars where both venues have a mid */
     double ols_a, ols_b, ols_se_b, ols_r2;
+    double mid_corr; /* Pearson correlation of the two mids on the joined bars */
     double adf_stat, adf_p;
     int adf_lag;
     uint64_t adf_nobs;

@@ -208,6 +208,7 @@ void ah_an__pair_coint(const struct ah_an__mids *buy, const struct ah_an__mids *
     out->adf_nobs = 0;
     n = join_bars(buy, sell, x, y);
     out->bars = n;
+    out->mid_corr = ah_stats_corr(x, y, n);
     if (ah_stats_ols(x, y, n, &o) == 0) {
         out->ols_a = o.a;
         out->ols_b = o.b;

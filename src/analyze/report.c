@@ -37,6 +37,7 @@ static const char *const cols[] = {
     "ols_intercept",
     "ols_se_b",
     "ols_r2",
+    "mid_corr",
     "adf_stat",
     "adf_pvalue",
     "adf_lag",
@@ -91,7 +92,8 @@ static void write_row(FILE *f, enum ah_an_format fmt, size_t rank, const struct 
                             r->p95_bps,   r->max_bps,  r->share_net_pos, r->share_above_entry};
     const double nums2[] = {r->cycles_per_hour, r->dur_mean_s, r->dur_median_s, r->cap_gross_bps,
                             r->cap_net_bps};
-    const double nums3[] = {r->ols_b, r->ols_a, r->ols_se_b, r->ols_r2, r->adf_stat, r->adf_p};
+    const double nums3[] = {r->ols_b,    r->ols_a,    r->ols_se_b, r->ols_r2,
+                            r->mid_corr, r->adf_stat, r->adf_p};
     size_t c = 0;
 
     int_cell(f, fmt, c++, (long long)rank);

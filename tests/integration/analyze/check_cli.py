@@ -207,7 +207,8 @@ def test_coint_vs_statsmodels(tmp, ticks, gaps):
         hl = -np.log(2) / np.log(1 + beta) if 0 < 1 + beta < 1 else None
         row = rows[(buy, sell)]
         want = {'bars': len(x), 'hedge_ratio': b, 'ols_intercept': res.params[0],
-                'ols_se_b': res.bse[1], 'ols_r2': res.rsquared, 'adf_stat': st, 'adf_pvalue': p,
+                'ols_se_b': res.bse[1], 'ols_r2': res.rsquared,
+                'mid_corr': np.corrcoef(x, y)[0, 1], 'adf_stat': st, 'adf_pvalue': p,
                 'adf_lag': lag, 'adf_nobs': nobs, 'half_life_s': hl}
         for k, v in want.items():
             got = row[k]
