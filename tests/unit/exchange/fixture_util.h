@@ -77,8 +77,10 @@ static char *fixture_read(const char *name, size_t *len)
     return buf;
 }
 
-/* Replays every line; each line's parse result must be want_kind. Returns the line count. */
-static int fixture_replay(struct ah_feed *f, struct cap *c, const char *name, int want_kind)
+/* Replays every line; line i's parse result must be kinds[i] (or want_kind when kinds is
+ * NULL). Returns the line count. */
+static int fixture_replay_k(struct ah_feed *f, struct cap *c, const char *name, int want_kind,
+                            const int *kinds)
 {
     size_t len;
     char *buf = fixture_read(name, &len);
@@ -93,6 +95,9 @@ static int fixture_replay(struct ah_feed *f, struct cap *c, const char *name, in
             line++;
             c->cur_line = line;
             rc = ah_feed_parse(f, p, n, 1700000000000000 + line);
+            if (kinds != NULL) {
+                want_kind = kinds[line - 1];
+            }
             if (rc != want_kind) {
                 fail_msg("%s line %d: parse returned %d (%s), want %d", name, line, rc,
                          ah_feed_kind_name(rc), want_kind);
@@ -102,6 +107,11 @@ static int fixture_replay(struct ah_feed *f, struct cap *c, const char *name, in
     }
     free(buf);
     return line;
+}
+
+static int fixture_replay(struct ah_feed *f, struct cap *c, const char *name, int want_kind)
+{
+    return fixture_replay_k(f, c, name, want_kind, NULL);
 }
 
 static void expect_events(const struct cap *c, const struct exp_ev *x, size_t n_x)
