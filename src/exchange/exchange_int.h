@@ -15,6 +15,9 @@ extern const struct ah_exchange_ops ah_exchange__okx;
 int ah_exchange__bad(struct ah_feed *feed, enum ah_feed_bad bad, const char *msg, size_t len);
 /* Tokenizes msg into the feed; returns 0 or AH_E_PARSE (counted as AH_BAD_JSON). */
 int ah_exchange__json(struct ah_feed *feed, const char *msg, size_t len);
+/* Linear-time tokenizer with jsmn-compatible output (json_fast.c). Returns 0, AH_E_PARSE or
+ * AH_E_LIMIT, like ah_json_parse(). */
+int ah_exchange__tokenize(struct ah_json *j, const char *s, size_t len, jsmntok_t *toks, int cap);
 /* Delivers one event (fills exchange and symbol). */
 void ah_exchange__emit(struct ah_feed *feed, struct ah_event *ev);
 /* Records seq in slot of sym; emits a GAP status event when the series jumps. contiguous: ids

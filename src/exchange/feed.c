@@ -101,7 +101,7 @@ int ah_exchange__json(struct ah_feed *feed, const char *msg, size_t len)
 {
     feed->n_msgs++;
     feed->fld_err = 0;
-    if (ah_json_parse(&feed->json, msg, len, feed->tok, AH_FEED_TOKENS) < 0) {
+    if (ah_exchange__tokenize(&feed->json, msg, len, feed->tok, AH_FEED_TOKENS) < 0) {
         return ah_exchange__bad(feed, AH_BAD_JSON, msg, len);
     }
     return 0;

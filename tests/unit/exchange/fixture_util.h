@@ -28,7 +28,7 @@ struct cap {
     int cur_line;
 };
 
-static void cap_on_event(void *ud, const struct ah_event *ev)
+static AH_UNUSED void cap_on_event(void *ud, const struct ah_event *ev)
 {
     struct cap *c = ud;
 
@@ -79,8 +79,8 @@ static char *fixture_read(const char *name, size_t *len)
 
 /* Replays every line; line i's parse result must be kinds[i] (or want_kind when kinds is
  * NULL). Returns the line count. */
-static int fixture_replay_k(struct ah_feed *f, struct cap *c, const char *name, int want_kind,
-                            const int *kinds)
+static AH_UNUSED int fixture_replay_k(struct ah_feed *f, struct cap *c, const char *name,
+                                      int want_kind, const int *kinds)
 {
     size_t len;
     char *buf = fixture_read(name, &len);
@@ -109,12 +109,13 @@ static int fixture_replay_k(struct ah_feed *f, struct cap *c, const char *name, 
     return line;
 }
 
-static int fixture_replay(struct ah_feed *f, struct cap *c, const char *name, int want_kind)
+static AH_UNUSED int fixture_replay(struct ah_feed *f, struct cap *c, const char *name,
+                                    int want_kind)
 {
     return fixture_replay_k(f, c, name, want_kind, NULL);
 }
 
-static void expect_events(const struct cap *c, const struct exp_ev *x, size_t n_x)
+static AH_UNUSED void expect_events(const struct cap *c, const struct exp_ev *x, size_t n_x)
 {
     assert_int_equal(c->n, n_x);
     for (size_t i = 0; i < n_x; i++) {
@@ -146,7 +147,7 @@ static void expect_events(const struct cap *c, const struct exp_ev *x, size_t n_
     }
 }
 
-static void intern_all(const char *const *names)
+static AH_UNUSED void intern_all(const char *const *names)
 {
     for (size_t i = 0; names[i] != NULL; i++) {
         assert_int_not_equal(ah_symbol_intern(names[i], strlen(names[i])), 0);
@@ -154,7 +155,7 @@ static void intern_all(const char *const *names)
 }
 
 /* Feeds one message; asserts the returned code. */
-static void feed_one(struct ah_feed *f, const char *msg, int want)
+static AH_UNUSED void feed_one(struct ah_feed *f, const char *msg, int want)
 {
     int rc = ah_feed_parse(f, msg, strlen(msg), 1);
     if (rc != want) {
