@@ -167,9 +167,41 @@ void ah_exchange__seq(struct ah_feed *feed, ah_symbol_t sym, enum ah_feed_seq_sl
     s->last_ts_us[slot] = feed->recv_ts_us;
 }
 
+/* ah_json_get() without strlen/memcmp calls: keys here are short literals. */
+static int fget(const struct ah_json *j, int obj, const char *key)
+{
+    size_t klen = 0;
+    int i;
+
+    while (key[klen] != '\0') {
+        klen++;
+    }
+    if (obj < 0 || obj >= j->n_tok || j->tok[obj].type != JSMN_OBJECT) {
+        return -1;
+    }
+    i = obj + 1;
+    for (int k = 0; k < j->tok[obj].size && i + 1 < j->n_tok; k++) {
+        const jsmntok_t *t = &j->tok[i];
+        const char *p = j->s + t->start;
+        size_t n = (size_t)(t->end - t->start), c = 0;
+        if (n == klen) {
+            while (c < n && p[c] == key[c]) {
+                c++;
+            }
+            if (c == n) {
+                return i + 1;
+            }
+        }
+        i = j->tok[i + 1].type == JSMN_STRING || j->tok[i + 1].type == JSMN_PRIMITIVE
+                ? i + 2
+                : ah_json_next(j, i + 1);
+    }
+    return -1;
+}
+
 static int f_double_impl(struct ah_feed *feed, int obj, const char *key, double *out)
 {
-    int t = ah_json_get(&feed->json, obj, key);
+    int t = fget(&feed->json, obj, key);
 
     if (t < 0 ||
         !(ah_json_is(&feed->json, t, JSMN_STRING) || ah_json_is(&feed->json, t, JSMN_PRIMITIVE))) {
@@ -183,7 +215,7 @@ static int f_double_impl(struct ah_feed *feed, int obj, const char *key, double 
 
 static int f_u64_impl(struct ah_feed *feed, int obj, const char *key, uint64_t *out)
 {
-    int t = ah_json_get(&feed->json, obj, key);
+    int t = fget(&feed->json, obj, key);
 
     if (t < 0 ||
         !(ah_json_is(&feed->json, t, JSMN_STRING) || ah_json_is(&feed->json, t, JSMN_PRIMITIVE))) {
@@ -234,7 +266,7 @@ static int ms_tok_impl(struct ah_feed *feed, int tok, int64_t *out_us)
 
 static int f_ms_impl(struct ah_feed *feed, int obj, const char *key, int64_t *out_us)
 {
-    int t = ah_json_get(&feed->json, obj, key);
+    int t = fget(&feed->json, obj, key);
 
     if (t < 0 ||
         !(ah_json_is(&feed->json, t, JSMN_STRING) || ah_json_is(&feed->json, t, JSMN_PRIMITIVE))) {
@@ -245,7 +277,7 @@ static int f_ms_impl(struct ah_feed *feed, int obj, const char *key, int64_t *ou
 
 static int f_sym_impl(struct ah_feed *feed, int obj, const char *key, ah_symbol_t *out)
 {
-    int t = ah_json_get(&feed->json, obj, key);
+    int t = fget(&feed->json, obj, key);
     const jsmntok_t *tk;
 
     if (!ah_json_is(&feed->json, t, JSMN_STRING)) {

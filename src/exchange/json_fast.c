@@ -42,40 +42,55 @@ static int add(struct tk *t, jsmntype_t type, size_t start, size_t end)
     return t->n++;
 }
 
+/* Bytes that end the fast path inside a string: quote, backslash, control bytes. */
+static bool str_special(unsigned char c)
+{
+    return c == '"' || c == '\\' || c < 0x20;
+}
+
+static int scan_escape(struct tk *t, size_t *i)
+{
+    unsigned char c;
+
+    if (++*i >= t->len) {
+        return AH_E_PARSE;
+    }
+    c = (unsigned char)t->s[*i];
+    if (c == 'u') {
+        for (int h = 1; h <= 4; h++) {
+            char x = *i + (size_t)h < t->len ? t->s[*i + (size_t)h] : '\0';
+            if (!((x >= '0' && x <= '9') || (x >= 'a' && x <= 'f') || (x >= 'A' && x <= 'F'))) {
+                return AH_E_PARSE;
+            }
+        }
+        *i += 4;
+        return 0;
+    }
+    return c != '\0' && strchr("\"\\/bfnrt", (char)c) != NULL ? 0 : AH_E_PARSE;
+}
+
 static int scan_string(struct tk *t)
 {
-    size_t i = t->pos + 1;
+    const unsigned char *s = (const unsigned char *)t->s;
+    size_t i = t->pos + 1, len = t->len;
 
-    for (; i < t->len; i++) {
-        unsigned char c = (unsigned char)t->s[i];
-        if (c == '"') {
+    for (;;) {
+        while (i < len && !str_special(s[i])) {
+            i++;
+        }
+        if (i >= len || s[i] < 0x20) {
+            return AH_E_PARSE; /* unterminated, or a raw control byte */
+        }
+        if (s[i] == '"') {
             int r = add(t, JSMN_STRING, t->pos + 1, i);
             t->pos = i + 1;
             return r;
         }
-        if (c < 0x20) {
+        if (scan_escape(t, &i) < 0) {
             return AH_E_PARSE;
         }
-        if (c == '\\') {
-            if (++i >= t->len) {
-                return AH_E_PARSE;
-            }
-            c = (unsigned char)t->s[i];
-            if (c == 'u') {
-                for (int h = 1; h <= 4; h++) {
-                    char x = i + (size_t)h < t->len ? t->s[i + (size_t)h] : '\0';
-                    if (!((x >= '0' && x <= '9') || (x >= 'a' && x <= 'f') ||
-                          (x >= 'A' && x <= 'F'))) {
-                        return AH_E_PARSE;
-                    }
-                }
-                i += 4;
-            } else if (strchr("\"\\/bfnrt", (char)c) == NULL || c == '\0') {
-                return AH_E_PARSE;
-            }
-        }
+        i++;
     }
-    return AH_E_PARSE; /* unterminated */
 }
 
 static int scan_primitive(struct tk *t)
