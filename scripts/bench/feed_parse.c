@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /* Benchmark: messages per second through each venue's parse + normalize on one core, replaying
  * the fixture BBO and trade messages (and, second, simulator-generated messages). Prints figures
- * only; it asserts nothing about speed. Usage: feed_parse FIXTURE_DIR [seconds-per-venue]. */
+ * only; it asserts nothing about speed. Usage: feed_parse FIXTURE_DIR [seconds-per-venue];
+ * BENCH_PASSES=N runs a fixed number of passes instead (for instruction counts under callgrind,
+ * which stay stable on a busy machine). */
 #include "arbhub/exchange.h"
 #include "arbhub/registry.h"
 #include "arbhub/sim.h"
@@ -32,6 +34,7 @@ struct line {
 };
 
 static uint64_t sink;
+static long fixed_passes; /* > 0: run exactly this many passes (for callgrind), not for a time */
 
 static void on_ev(void *ud, const struct ah_event *ev)
 {
@@ -87,6 +90,15 @@ static double run(struct ah_feed *f, const struct line *l, size_t n, double secs
     double t0 = now_s(), t;
     uint64_t count = 0;
 
+    if (fixed_passes > 0) {
+        for (long rep = 0; rep < fixed_passes; rep++) {
+            for (size_t i = 0; i < n; i++) {
+                sink += (uint64_t)ah_feed_parse(f, l[i].p, l[i].n, 1);
+            }
+        }
+        *msgs = (uint64_t)fixed_passes * n;
+        return (double)*msgs / (now_s() - t0);
+    }
     do {
         for (int rep = 0; rep < 1000; rep++) {
             for (size_t i = 0; i < n; i++) {
@@ -143,6 +155,7 @@ static void bench_venue(enum ah_exchange_id ex, const char *dir, double secs, st
 int main(int argc, char **argv)
 {
     double secs = argc > 2 ? strtod(argv[2], NULL) : 1.0;
+    const char *env = getenv("BENCH_PASSES");
     struct ah_cfg_sim cfg = {
         .seed = 1, .rate = 100000, .dislocation_bps = 40, .dislocations_per_min = 2};
     ah_symbol_t ids[3];
@@ -152,6 +165,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "usage: %s FIXTURE_DIR [seconds-per-venue]\n", argv[0]);
         return 2;
     }
+    fixed_passes = env != NULL ? strtol(env, NULL, 10) : 0;
     for (int i = 0; syms[i] != NULL; i++) {
         ah_symbol_intern(syms[i], strlen(syms[i]));
     }

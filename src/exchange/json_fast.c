@@ -13,6 +13,20 @@
 
 #define DEPTH_MAX 32
 
+/* Byte classes: 1 ends a string's fast path ('"', '\\', control), 2 may continue a primitive,
+ * 4 is whitespace. */
+enum { C_STR = 1, C_PRIM = 2, C_WS = 4 };
+static const unsigned char cls[256] = {
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 5, 5, 1, 1, 5, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    4, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 2, 0, 2, 2, 0, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0,
+    0, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 2, 0, 0, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+};
+
 struct tk {
     const char *s;
     size_t len, pos;
@@ -24,7 +38,7 @@ struct tk {
 
 static bool is_ws(char c)
 {
-    return c == ' ' || c == '\n' || c == '\r' || c == '\t';
+    return (cls[(unsigned char)c] & C_WS) != 0;
 }
 
 static int add(struct tk *t, jsmntype_t type, size_t start, size_t end)
@@ -45,7 +59,7 @@ static int add(struct tk *t, jsmntype_t type, size_t start, size_t end)
 /* Bytes that end the fast path inside a string: quote, backslash, control bytes. */
 static bool str_special(unsigned char c)
 {
-    return c == '"' || c == '\\' || c < 0x20;
+    return (cls[c] & C_STR) != 0;
 }
 
 static int scan_escape(struct tk *t, size_t *i)
@@ -101,9 +115,7 @@ static int scan_primitive(struct tk *t)
     if (!(c == '-' || (c >= '0' && c <= '9') || c == 't' || c == 'f' || c == 'n')) {
         return AH_E_PARSE;
     }
-    while (i < t->len &&
-           ((t->s[i] >= '0' && t->s[i] <= '9') || (t->s[i] >= 'a' && t->s[i] <= 'z') ||
-            t->s[i] == '-' || t->s[i] == '+' || t->s[i] == '.' || t->s[i] == 'E')) {
+    while (i < t->len && (cls[(unsigned char)t->s[i]] & C_PRIM) != 0) {
         i++;
     }
     n = i - t->pos;
@@ -181,7 +193,6 @@ static int value(struct tk *t, enum want *w)
 static int step(struct tk *t, enum want *w)
 {
     char c = t->s[t->pos];
-    bool in_obj = t->depth > 0 && t->tok[t->stack[t->depth - 1]].type == JSMN_OBJECT;
     int idx;
 
     switch (*w) {
@@ -220,7 +231,7 @@ static int step(struct tk *t, enum want *w)
             return AH_E_PARSE;
         }
         t->pos++;
-        *w = in_obj ? W_KEY : W_VALUE;
+        *w = t->tok[t->stack[t->depth - 1]].type == JSMN_OBJECT ? W_KEY : W_VALUE;
         return 0;
     default:
         return value(t, w);
@@ -229,10 +240,17 @@ static int step(struct tk *t, enum want *w)
 
 int ah_exchange__tokenize(struct ah_json *j, const char *s, size_t len, jsmntok_t *toks, int cap)
 {
-    struct tk t = {.s = s, .len = len, .tok = toks, .cap = cap};
+    struct tk t; /* the stack needs no zeroing: only entries below depth are read */
     enum want w = W_VALUE;
     int rc;
 
+    t.s = s;
+    t.len = len;
+    t.pos = 0;
+    t.tok = toks;
+    t.cap = cap;
+    t.n = 0;
+    t.depth = 0;
     j->s = s;
     j->len = len;
     j->tok = toks;
