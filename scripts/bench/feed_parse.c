@@ -7,6 +7,7 @@
 #include "arbhub/exchange.h"
 #include "arbhub/registry.h"
 #include "arbhub/sim.h"
+#include "arbhub/xalloc.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -66,8 +67,8 @@ static size_t load(const char *dir, const char *name, char **keep, struct line *
     fseek(fp, 0, SEEK_END);
     len = ftell(fp);
     fseek(fp, 0, SEEK_SET);
-    buf = calloc(1, (size_t)len + 1);
-    if (buf == NULL || fread(buf, 1, (size_t)len, fp) != (size_t)len) {
+    buf = ah_xcalloc(1, (size_t)len + 1);
+    if (fread(buf, 1, (size_t)len, fp) != (size_t)len) {
         exit(1);
     }
     fclose(fp);
@@ -118,7 +119,7 @@ static void bench_venue(enum ah_exchange_id ex, const char *dir, double secs, st
     static char gen[MAX_LINES][512];
     char *keep[6] = {0};
     size_t n = 0, n_good = 0, n_gen = 0;
-    struct ah_feed *f = calloc(1, sizeof(*f));
+    struct ah_feed *f = ah_xcalloc(1, sizeof(*f));
     uint64_t msgs;
     double rate;
 
@@ -159,7 +160,7 @@ int main(int argc, char **argv)
     struct ah_cfg_sim cfg = {
         .seed = 1, .rate = 100000, .dislocation_bps = 40, .dislocations_per_min = 2};
     ah_symbol_t ids[3];
-    struct ah_sim *sim = calloc(1, sizeof(*sim));
+    struct ah_sim *sim = ah_xcalloc(1, sizeof(*sim));
 
     if (argc < 2) {
         fprintf(stderr, "usage: %s FIXTURE_DIR [seconds-per-venue]\n", argv[0]);

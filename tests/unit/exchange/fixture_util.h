@@ -18,6 +18,7 @@
 
 #include "arbhub/exchange.h"
 #include "arbhub/registry.h"
+#include "arbhub/xalloc.h"
 
 #define CAP_MAX 256
 
@@ -69,7 +70,7 @@ static char *fixture_read(const char *name, size_t *len)
     fseek(fp, 0, SEEK_END);
     n = ftell(fp);
     fseek(fp, 0, SEEK_SET);
-    buf = calloc(1, (size_t)n + 1);
+    buf = ah_xcalloc(1, (size_t)n + 1);
     assert_non_null(buf);
     assert_int_equal(fread(buf, 1, (size_t)n, fp), (size_t)n);
     fclose(fp);

@@ -19,7 +19,7 @@ static int setup(void **st)
 {
     (void)st;
     intern_all(syms);
-    feed = calloc(1, sizeof(*feed));
+    feed = ah_xcalloc(1, sizeof(*feed));
     memset(&cap, 0, sizeof(cap));
     ah_feed_init(feed, ah_exchange_ops(AH_EX_BINANCE), cap_on_event, &cap);
     return 0;

@@ -74,7 +74,7 @@ static size_t mutate(char *dst, size_t cap, const char *src, size_t n)
 
 static void fuzz_file(enum ah_exchange_id ex, const char *name)
 {
-    struct ah_feed *f = calloc(1, sizeof(*f));
+    struct ah_feed *f = ah_xcalloc(1, sizeof(*f));
     size_t len;
     char *buf = fixture_read(name, &len), *p = buf, *end = buf + len;
     static char tmp[4096];
@@ -126,7 +126,7 @@ static void test_fuzz(void **st)
 
 static void test_counters_and_reset(void **st)
 {
-    struct ah_feed *f = calloc(1, sizeof(*f));
+    struct ah_feed *f = ah_xcalloc(1, sizeof(*f));
     const char *t1 = "{\"e\":\"trade\",\"E\":1,\"s\":\"BTCUSDT\",\"t\":10,\"p\":\"1\",\"q\":\"1\","
                      "\"T\":1,\"m\":true}";
     const char *t2 = "{\"e\":\"trade\",\"E\":1,\"s\":\"BTCUSDT\",\"t\":20,\"p\":\"1\",\"q\":\"1\","

@@ -20,6 +20,7 @@
 #include "arbhub/exchange.h"
 #include "arbhub/registry.h"
 #include "arbhub/sim.h"
+#include "arbhub/xalloc.h"
 
 static ah_symbol_t test_syms[3];
 

@@ -55,7 +55,7 @@ static void check_trade(const struct ah_sim *sim, const struct ah_sim_msg *m,
 static void test_round_trip(void **st)
 {
     struct ah_cfg_sim cfg;
-    struct ah_sim *sim = calloc(1, sizeof(*sim));
+    struct ah_sim *sim = ah_xcalloc(1, sizeof(*sim));
     struct ah_feed *feed[AH_EX__COUNT];
     struct got got = {0};
     char buf[1024];
@@ -65,7 +65,7 @@ static void test_round_trip(void **st)
     sim_cfg(&cfg, 7);
     assert_int_equal(ah_sim_init(sim, &cfg, test_syms, 3, 1700000000000000), 0);
     for (int ex = 1; ex < AH_EX__COUNT; ex++) {
-        feed[ex] = calloc(1, sizeof(struct ah_feed));
+        feed[ex] = ah_xcalloc(1, sizeof(struct ah_feed));
         ah_feed_init(feed[ex], ah_exchange_ops(ex), on_ev, &got);
     }
     for (int k = 0; k < 20000; k++) {
@@ -96,7 +96,7 @@ static void test_round_trip(void **st)
 static uint64_t stream_hash(uint64_t seed, int n)
 {
     struct ah_cfg_sim cfg;
-    struct ah_sim *sim = calloc(1, sizeof(*sim));
+    struct ah_sim *sim = ah_xcalloc(1, sizeof(*sim));
     char buf[1024];
     uint64_t h = 1469598103934665603ull;
 
@@ -124,8 +124,8 @@ static void test_deterministic(void **st)
 static void test_malformed(void **st)
 {
     struct ah_cfg_sim cfg;
-    struct ah_sim *sim = calloc(1, sizeof(*sim));
-    struct ah_feed *feed = calloc(1, sizeof(*feed));
+    struct ah_sim *sim = ah_xcalloc(1, sizeof(*sim));
+    struct ah_feed *feed = ah_xcalloc(1, sizeof(*feed));
     struct got got = {0};
     char buf[1024];
 
@@ -151,7 +151,7 @@ static void test_malformed(void **st)
 static void test_shapes(void **st)
 {
     struct ah_cfg_sim cfg;
-    struct ah_sim *sim = calloc(1, sizeof(*sim));
+    struct ah_sim *sim = ah_xcalloc(1, sizeof(*sim));
     struct ah_sim_trade t = {.px_ticks = 3521,
                              .qty_lots = 6720,
                              .ts_us = 1633998523963123,

@@ -18,7 +18,7 @@ static double mid_bps(const struct ah_sim *sim, size_t i, int ex, int ref)
 static void test_dislocations(void **st)
 {
     struct ah_cfg_sim cfg;
-    struct ah_sim *sim = calloc(1, sizeof(*sim));
+    struct ah_sim *sim = ah_xcalloc(1, sizeof(*sim));
     uint64_t seen = 0;
     double worst_calm = 0;
     int checked = 0, ended = 0;
@@ -76,7 +76,7 @@ static void test_dislocations(void **st)
 static void test_quotes_sane(void **st)
 {
     struct ah_cfg_sim cfg;
-    struct ah_sim *sim = calloc(1, sizeof(*sim));
+    struct ah_sim *sim = ah_xcalloc(1, sizeof(*sim));
 
     (void)st;
     sim_cfg(&cfg, 5);
@@ -119,7 +119,7 @@ static void test_rng(void **st)
 static void test_init_errors(void **st)
 {
     struct ah_cfg_sim cfg;
-    struct ah_sim *sim = calloc(1, sizeof(*sim));
+    struct ah_sim *sim = ah_xcalloc(1, sizeof(*sim));
 
     (void)st;
     sim_cfg(&cfg, 1);

@@ -11,7 +11,7 @@ static struct ah_msg_batch out;
 static void round_trip(enum ah_exchange_id ex)
 {
     const struct ah_exchange_ops *ops = ah_exchange_ops(ex);
-    struct ah_feed *feed = calloc(1, sizeof(*feed));
+    struct ah_feed *feed = ah_xcalloc(1, sizeof(*feed));
     char req_buf[8192], ping[128];
     struct ah_msg_batch req;
     struct ah_sim_request r;
@@ -105,7 +105,7 @@ static void test_exact(void **st)
 static void test_errors_parse_back(void **st)
 {
     struct ah_cfg_sim cfg;
-    struct ah_feed *feed = calloc(1, sizeof(*feed));
+    struct ah_feed *feed = ah_xcalloc(1, sizeof(*feed));
     struct ah_sim_request r;
     const char *bybit_bad = "{\"req_id\":\"x\",\"op\":\"subscribe\",\"args\":[\"orderbook.1."
                             "BTCUSDT\",\"dcp.future\"]}";
