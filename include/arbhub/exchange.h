@@ -162,6 +162,9 @@ void ah_feed_init(struct ah_feed *feed, const struct ah_exchange_ops *ops, ah_fe
                   void *ud);
 /* Forgets books and sequence state (after a reconnect); counters stay. */
 void ah_feed_reset(struct ah_feed *feed);
+/* A new connection replaces a lost one: resets the feed and delivers one venue-wide (symbol 0)
+ * status GAP event covering [down_us, up_us) with reason "reconnect". Loop thread. */
+void ah_feed_reconnected(struct ah_feed *feed, int64_t down_us, int64_t up_us);
 /* Venue symbol text -> canonical id through the feed's map; 0 if unknown. */
 ah_symbol_t ah_feed_symbol(struct ah_feed *feed, const char *vsym, size_t len);
 /* Convenience: ops->parse. */

@@ -85,6 +85,22 @@ void ah_feed_reset(struct ah_feed *feed)
     memset(feed->sym, 0, sizeof(feed->sym));
 }
 
+void ah_feed_reconnected(struct ah_feed *feed, int64_t down_us, int64_t up_us)
+{
+    struct ah_event ev;
+
+    ah_feed_reset(feed);
+    memset(&ev, 0, sizeof(ev));
+    ev.type = AH_EV_STATUS;
+    ev.u.status.kind = AH_STATUS_GAP;
+    ev.u.status.ts_us = up_us;
+    ev.u.status.gap_from_us = down_us;
+    ev.u.status.gap_to_us = up_us;
+    memcpy(ev.u.status.reason, "reconnect", sizeof("reconnect"));
+    feed->n_gaps++;
+    ah_exchange__emit(feed, &ev);
+}
+
 int ah_exchange__bad(struct ah_feed *feed, enum ah_feed_bad bad, const char *msg, size_t len)
 {
     feed->n_bad[bad]++;

@@ -36,6 +36,21 @@ static void on_ev(void *ud, const struct ah_event *ev)
     }
 }
 
+static void on_status(void *ud, const struct ah_event *ev)
+{
+    (void)ud;
+    if (ev->type != AH_EV_STATUS) {
+        return;
+    }
+    n_events++;
+    assert_int_equal(ev->exchange, AH_EX_BINANCE);
+    assert_int_equal(ev->symbol, 0);
+    assert_int_equal(ev->u.status.kind, AH_STATUS_GAP);
+    assert_int_equal(ev->u.status.gap_from_us, 100);
+    assert_int_equal(ev->u.status.gap_to_us, 250);
+    assert_string_equal(ev->u.status.reason, "reconnect");
+}
+
 static size_t mutate(char *dst, size_t cap, const char *src, size_t n)
 {
     size_t k = (size_t)(next() % n), m;
@@ -136,11 +151,18 @@ static void test_counters_and_reset(void **st)
     assert_int_not_equal(ah_symbol_intern("BTC-USDT", 8), 0);
     ah_feed_init(f, ah_exchange_ops(AH_EX_BINANCE), NULL, NULL);
     assert_int_equal(ah_feed_parse(f, t1, strlen(t1), 1), AH_FEED_DATA);
-    ah_feed_reset(f); /* a reconnect: the next id is not compared with the old one */
+    ah_feed_reset(f); /* the next id is not compared with the old one */
     assert_int_equal(ah_feed_parse(f, t2, strlen(t2), 2), AH_FEED_DATA);
     assert_int_equal(f->n_gaps, 0);
     assert_int_equal(f->n_events, 2);
-    assert_int_equal(f->n_kind[AH_FEED_DATA], 2);
+    n_events = 0;
+    f->event_cb = on_status;
+    ah_feed_reconnected(f, 100, 250);
+    assert_int_equal(n_events, 1);
+    assert_int_equal(f->n_gaps, 1);
+    assert_int_equal(ah_feed_parse(f, t1, strlen(t1), 3), AH_FEED_DATA); /* no jump reported */
+    assert_int_equal(f->n_gaps, 1);
+    assert_int_equal(f->n_kind[AH_FEED_DATA], 3);
     assert_null(ah_exchange_ops(AH_EX_NONE));
     assert_null(ah_exchange_ops(AH_EX__COUNT));
     assert_string_equal(ah_feed_kind_name(AH_E_PARSE), "bad");
