@@ -128,113 +128,134 @@ static int scan_primitive(struct tk *t)
     return add(t, JSMN_PRIMITIVE, i - n, i);
 }
 
-/* State: what the current container expects next. */
-enum want { W_VALUE, W_KEY_OR_END, W_KEY, W_COLON, W_COMMA_OR_END, W_VALUE_OR_END };
+/* What may come next. */
+enum want {
+    W_VALUE,          /* after ':' or ',' in an array, or at the start */
+    W_VALUE_OR_CLOSE, /* just after '[' */
+    W_KEY,            /* after ',' in an object */
+    W_KEY_OR_CLOSE,   /* just after '{' */
+    W_COLON,          /* after a key */
+    W_AFTER,          /* after a value: ',' or a closing bracket */
+};
 
-static int close_container(struct tk *t, char c, enum want *w)
+static bool wants_value(enum want w)
 {
-    int open;
-
-    if (t->depth == 0) {
-        return AH_E_PARSE;
-    }
-    open = t->stack[--t->depth];
-    if ((c == '}') != (t->tok[open].type == JSMN_OBJECT)) {
-        return AH_E_PARSE;
-    }
-    t->tok[open].end = (int)t->pos + 1;
-    t->pos++;
-    *w = W_COMMA_OR_END;
-    return 0;
+    return w == W_VALUE || w == W_VALUE_OR_CLOSE;
 }
 
-/* After a value: count it in its container (object values are counted by their key). */
-static void counted(struct tk *t, int idx, bool is_key)
+/* A scalar or a container opening was added as token idx: count it in an array parent (object
+ * members are counted by their key). */
+static void count_in_array(struct tk *t, bool parent_array)
 {
-    if (t->depth > 0) {
-        jsmntok_t *p = &t->tok[t->stack[t->depth - 1]];
-        if (p->type == JSMN_ARRAY || is_key) {
-            p->size++;
-        }
-        if (is_key) {
-            t->tok[idx].size = 1;
-        }
+    if (parent_array) {
+        t->tok[t->stack[t->depth - 1]].size++;
     }
 }
 
-static int value(struct tk *t, enum want *w)
+static int open_container(struct tk *t, char c, enum want *w, bool *parent_array)
 {
-    char c = t->s[t->pos];
     int idx;
 
-    if (c == '{' || c == '[') {
-        if (t->depth >= DEPTH_MAX) {
-            return AH_E_LIMIT;
-        }
-        idx = add(t, c == '{' ? JSMN_OBJECT : JSMN_ARRAY, t->pos, t->pos);
-        if (idx < 0) {
-            return idx;
-        }
-        counted(t, idx, false);
-        t->stack[t->depth++] = idx;
-        t->pos++;
-        *w = c == '{' ? W_KEY_OR_END : W_VALUE_OR_END;
-        return 0;
+    if (!wants_value(*w)) {
+        return AH_E_PARSE;
     }
-    idx = c == '"' ? scan_string(t) : scan_primitive(t);
+    if (t->depth >= DEPTH_MAX) {
+        return AH_E_LIMIT;
+    }
+    idx = add(t, c == '{' ? JSMN_OBJECT : JSMN_ARRAY, t->pos, t->pos);
     if (idx < 0) {
         return idx;
     }
-    counted(t, idx, false);
-    *w = W_COMMA_OR_END;
+    count_in_array(t, *parent_array);
+    t->stack[t->depth++] = idx;
+    *parent_array = c == '[';
+    *w = c == '{' ? W_KEY_OR_CLOSE : W_VALUE_OR_CLOSE;
+    t->pos++;
     return 0;
 }
 
-static int step(struct tk *t, enum want *w)
+static int close_container(struct tk *t, char c, enum want *w, bool *parent_array)
+{
+    jsmntok_t *open;
+
+    if (t->depth == 0 || !(*w == W_AFTER || *w == (c == '}' ? W_KEY_OR_CLOSE : W_VALUE_OR_CLOSE))) {
+        return AH_E_PARSE;
+    }
+    open = &t->tok[t->stack[--t->depth]];
+    if ((c == '}') != (open->type == JSMN_OBJECT)) {
+        return AH_E_PARSE;
+    }
+    open->end = (int)t->pos + 1;
+    *parent_array = t->depth > 0 && t->tok[t->stack[t->depth - 1]].type == JSMN_ARRAY;
+    *w = W_AFTER;
+    t->pos++;
+    return 0;
+}
+
+static int string_token(struct tk *t, enum want *w, bool parent_array)
+{
+    bool key = *w == W_KEY || *w == W_KEY_OR_CLOSE;
+    int idx;
+
+    if (!key && !wants_value(*w)) {
+        return AH_E_PARSE;
+    }
+    idx = scan_string(t);
+    if (idx < 0) {
+        return idx;
+    }
+    if (key) {
+        t->tok[t->stack[t->depth - 1]].size++;
+        t->tok[idx].size = 1;
+        *w = W_COLON;
+    } else {
+        count_in_array(t, parent_array);
+        *w = W_AFTER;
+    }
+    return 0;
+}
+
+static int punct(struct tk *t, char c, enum want *w, bool parent_array)
+{
+    if (c == ':' && *w == W_COLON) {
+        *w = W_VALUE;
+    } else if (c == ',' && *w == W_AFTER && t->depth > 0) {
+        *w = parent_array ? W_VALUE : W_KEY;
+    } else {
+        return AH_E_PARSE;
+    }
+    t->pos++;
+    return 0;
+}
+
+static int next_token(struct tk *t, enum want *w, bool *parent_array)
 {
     char c = t->s[t->pos];
     int idx;
 
-    switch (*w) {
-    case W_KEY_OR_END:
-    case W_VALUE_OR_END:
-        if (c == '}' || c == ']') {
-            return close_container(t, c, w);
-        }
-        if (*w == W_VALUE_OR_END) {
-            return value(t, w);
-        }
-        /* fall through */
-    case W_KEY:
-        if (c != '"') {
+    switch (c) {
+    case '{':
+    case '[':
+        return open_container(t, c, w, parent_array);
+    case '}':
+    case ']':
+        return close_container(t, c, w, parent_array);
+    case '"':
+        return string_token(t, w, *parent_array);
+    case ':':
+    case ',':
+        return punct(t, c, w, *parent_array);
+    default:
+        if (!wants_value(*w)) {
             return AH_E_PARSE;
         }
-        idx = scan_string(t);
+        idx = scan_primitive(t);
         if (idx < 0) {
             return idx;
         }
-        counted(t, idx, true);
-        *w = W_COLON;
+        count_in_array(t, *parent_array);
+        *w = W_AFTER;
         return 0;
-    case W_COLON:
-        if (c != ':') {
-            return AH_E_PARSE;
-        }
-        t->pos++;
-        *w = W_VALUE;
-        return 0;
-    case W_COMMA_OR_END:
-        if (c == '}' || c == ']') {
-            return close_container(t, c, w);
-        }
-        if (c != ',' || t->depth == 0) {
-            return AH_E_PARSE;
-        }
-        t->pos++;
-        *w = t->tok[t->stack[t->depth - 1]].type == JSMN_OBJECT ? W_KEY : W_VALUE;
-        return 0;
-    default:
-        return value(t, w);
     }
 }
 
@@ -242,6 +263,7 @@ int ah_exchange__tokenize(struct ah_json *j, const char *s, size_t len, jsmntok_
 {
     struct tk t; /* the stack needs no zeroing: only entries below depth are read */
     enum want w = W_VALUE;
+    bool parent_array = false;
     int rc;
 
     t.s = s;
@@ -258,22 +280,20 @@ int ah_exchange__tokenize(struct ah_json *j, const char *s, size_t len, jsmntok_
     if (len > (size_t)0x7fffffff) {
         return AH_E_LIMIT;
     }
-    for (;;) {
-        while (t.pos < len && is_ws(s[t.pos])) {
+    while (t.pos < len) {
+        if (is_ws(s[t.pos])) {
             t.pos++;
+            continue;
         }
-        if (t.pos >= len) {
-            break;
-        }
-        if (t.n > 0 && t.depth == 0) {
+        if (t.depth == 0 && w == W_AFTER) {
             return AH_E_PARSE; /* something after the root value */
         }
-        rc = step(&t, &w);
+        rc = next_token(&t, &w, &parent_array);
         if (rc < 0) {
             return rc;
         }
     }
-    if (t.n == 0 || t.depth != 0 || w != W_COMMA_OR_END) {
+    if (t.n == 0 || t.depth != 0 || w != W_AFTER) {
         return AH_E_PARSE;
     }
     j->n_tok = t.n;
