@@ -133,6 +133,23 @@ typedef int ah_build_ping_fn(char *out, size_t cap, uint64_t id, int64_t now_us)
  * enum ah_feed_kind, or AH_E_PARSE (counted in feed->n_bad, logged once per kind). */
 typedef int ah_feed_parse_fn(struct ah_feed *feed, const char *msg, size_t len, int64_t recv_ts_us);
 
+/* One instrument from a venue's REST instruments listing (symbol discovery, rounding rules). */
+struct ah_instrument {
+    char venue_sym[AH_FEED_VSYM_MAX]; /* as the venue writes it: "BTCUSDT", "BTC_USDT" */
+    char base[16], quote[16];         /* upper case */
+    bool trading;                     /* listed and currently tradable */
+    double tick_size;                 /* price step (0 = not stated) */
+    double lot_step;                  /* quantity step */
+    double min_qty;                   /* minimum order quantity (base) */
+    double min_notional;              /* minimum order value (quote) */
+};
+/* Receives each instrument; ins is borrowed for the call. */
+typedef void ah_instrument_fn(void *ud, const struct ah_instrument *ins);
+/* Parses a REST instruments body (borrowed) and calls cb per spot instrument. Returns the number
+ * of instruments, AH_E_PARSE (not the expected JSON), or AH_E_REJECT (the venue answered with an
+ * error code). Allocates a token array for the call (start-up path, not the hot path). */
+typedef int ah_parse_instruments_fn(const char *body, size_t len, ah_instrument_fn *cb, void *ud);
+
 struct ah_exchange_ops {
     enum ah_exchange_id id;
     const char *name;
@@ -145,6 +162,8 @@ struct ah_exchange_ops {
     ah_build_sub_fn *build_sub;
     ah_build_ping_fn *build_ping;
     ah_feed_parse_fn *parse;
+    const char *instruments_path; /* GET, appended to the configured rest_url */
+    ah_parse_instruments_fn *parse_instruments;
 };
 
 /* The ops table of a venue, or NULL for AH_EX_NONE / out of range. Any thread. */
@@ -154,6 +173,12 @@ const struct ah_exchange_ops *ah_exchange_ops(enum ah_exchange_id id);
  * symbols go on each (*syms_per_conn; the last connection takes the rest). */
 size_t ah_exchange_plan(const struct ah_exchange_ops *ops, size_t n_syms, unsigned chans,
                         size_t *syms_per_conn);
+
+/* Symbol discovery: parses the venue's instruments body and sets listed[i] for each of the n
+ * configured symbols (interned ids) that the venue lists as trading. Returns how many are
+ * listed, or the parser's negative code. Start-up path; any thread. */
+int ah_exchange_check_symbols(const struct ah_exchange_ops *ops, const char *body, size_t len,
+                              const ah_symbol_t *syms, size_t n, bool *listed) AH_MUST_CHECK;
 
 /* Initialises a feed on caller storage for venue ops; cb/ud receive events (cb may be NULL to
  * only count). Builds the venue-symbol map from the interned symbols (it is rebuilt by parse

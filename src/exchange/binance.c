@@ -210,4 +210,6 @@ const struct ah_exchange_ops ah_exchange__binance = {
     .build_sub = build_sub,
     .build_ping = build_ping,
     .parse = parse,
+    .instruments_path = "/api/v3/exchangeInfo",
+    .parse_instruments = ah_exchange__parse_instruments_binance,
 };

@@ -274,4 +274,6 @@ const struct ah_exchange_ops ah_exchange__bybit = {
     .build_sub = build_sub,
     .build_ping = build_ping,
     .parse = parse,
+    .instruments_path = "/v5/market/instruments-info?category=spot",
+    .parse_instruments = ah_exchange__parse_instruments_bybit,
 };

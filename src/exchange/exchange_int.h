@@ -11,6 +11,16 @@ extern const struct ah_exchange_ops ah_exchange__bybit;
 extern const struct ah_exchange_ops ah_exchange__gateio;
 extern const struct ah_exchange_ops ah_exchange__okx;
 
+/* REST instruments parsers (instruments.c). */
+int ah_exchange__parse_instruments_binance(const char *body, size_t len, ah_instrument_fn *cb,
+                                           void *ud);
+int ah_exchange__parse_instruments_bybit(const char *body, size_t len, ah_instrument_fn *cb,
+                                         void *ud);
+int ah_exchange__parse_instruments_gateio(const char *body, size_t len, ah_instrument_fn *cb,
+                                          void *ud);
+int ah_exchange__parse_instruments_okx(const char *body, size_t len, ah_instrument_fn *cb,
+                                       void *ud);
+
 /* Counts a rejected message, logs the first of each kind with a sample; returns AH_E_PARSE. */
 int ah_exchange__bad(struct ah_feed *feed, enum ah_feed_bad bad, const char *msg, size_t len);
 /* Tokenizes msg into the feed; returns 0 or AH_E_PARSE (counted as AH_BAD_JSON). */

@@ -206,4 +206,6 @@ const struct ah_exchange_ops ah_exchange__gateio = {
     .build_sub = build_sub,
     .build_ping = build_ping,
     .parse = parse,
+    .instruments_path = "/api/v4/spot/currency_pairs",
+    .parse_instruments = ah_exchange__parse_instruments_gateio,
 };

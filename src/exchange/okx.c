@@ -240,4 +240,6 @@ const struct ah_exchange_ops ah_exchange__okx = {
     .build_sub = build_sub,
     .build_ping = build_ping,
     .parse = parse,
+    .instruments_path = "/api/v5/public/instruments?instType=SPOT",
+    .parse_instruments = ah_exchange__parse_instruments_okx,
 };
