@@ -95,7 +95,7 @@ static int parse_ticker(struct ah_feed *f, int d, const char *msg, size_t len)
     ah_exchange__f_double(f, d, "a", &t->ask_px);
     ah_exchange__f_double(f, d, "A", &t->ask_qty);
     /* Spot bookTicker carries no time at all (exch_ts_us stays 0); USD-M has T and E. */
-    if (ah_json_get(&f->json, d, "T") >= 0) {
+    if (ah_exchange__get(&f->json, d, "T") >= 0) {
         ah_exchange__f_ms(f, d, "T", &t->exch_ts_us);
     }
     if (ah_exchange__check(f, msg, len) < 0) {
@@ -111,7 +111,7 @@ static int parse_trade(struct ah_feed *f, int d, bool agg, const char *msg, size
 {
     struct ah_event ev = {.type = AH_EV_TRADE};
     struct ah_trade *t = &ev.u.trade;
-    bool buyer_maker = false, have_agg_id = agg && ah_json_get(&f->json, d, "a") >= 0;
+    bool buyer_maker = false, have_agg_id = agg && ah_exchange__get(&f->json, d, "a") >= 0;
 
     ah_exchange__f_sym(f, d, "s", &ev.symbol);
     /* A 2019 USD-M capture has no aggregate id "a": its last trade id "l" stands in. */
@@ -119,7 +119,7 @@ static int parse_trade(struct ah_feed *f, int d, bool agg, const char *msg, size
     ah_exchange__f_double(f, d, "p", &t->price);
     ah_exchange__f_double(f, d, "q", &t->qty);
     ah_exchange__f_ms(f, d, "T", &t->exch_ts_us);
-    if (ah_json_bool(&f->json, ah_json_get(&f->json, d, "m"), &buyer_maker) < 0) {
+    if (ah_json_bool(&f->json, ah_exchange__get(&f->json, d, "m"), &buyer_maker) < 0) {
         ah_exchange__fail(f, AH_BAD_FIELD);
     }
     if (ah_exchange__check(f, msg, len) < 0) {
@@ -136,10 +136,10 @@ static int parse_trade(struct ah_feed *f, int d, bool agg, const char *msg, size
 
 static int parse_control(struct ah_feed *f, int root, const char *msg, size_t len)
 {
-    int r = ah_json_get(&f->json, root, "result");
+    int r = ah_exchange__get(&f->json, root, "result");
 
     if (r >= 0) {
-        if (ah_json_get(&f->json, root, "id") < 0) {
+        if (ah_exchange__get(&f->json, root, "id") < 0) {
             return ah_exchange__bad(f, AH_BAD_FIELD, msg, len);
         }
         /* null acknowledges SUBSCRIBE and UNSUBSCRIBE alike; other results answer queries. */
@@ -148,8 +148,9 @@ static int parse_control(struct ah_feed *f, int root, const char *msg, size_t le
                                         ? AH_FEED_SUBSCRIBED
                                         : AH_FEED_IGNORED);
     }
-    if (ah_json_get(&f->json, root, "code") >= 0 && ah_json_get(&f->json, root, "msg") >= 0) {
-        ah_exchange__set_error(f, ah_json_get(&f->json, root, "msg"));
+    if (ah_exchange__get(&f->json, root, "code") >= 0 &&
+        ah_exchange__get(&f->json, root, "msg") >= 0) {
+        ah_exchange__set_error(f, ah_exchange__get(&f->json, root, "msg"));
         return ah_exchange__kind(f, AH_FEED_ERROR);
     }
     return ah_exchange__bad(f, AH_BAD_SHAPE, msg, len);
@@ -166,15 +167,15 @@ static int parse(struct ah_feed *f, const char *msg, size_t len, int64_t recv_ts
     if (!ah_json_is(&f->json, root, JSMN_OBJECT)) {
         return ah_exchange__bad(f, AH_BAD_SHAPE, msg, len);
     }
-    d = ah_json_get(&f->json, root, "data");
+    d = ah_exchange__get(&f->json, root, "data");
     if (d < 0) {
         d = root;
     } else if (!ah_json_is(&f->json, d, JSMN_OBJECT)) {
         return ah_exchange__bad(f, AH_BAD_FIELD, msg, len);
     }
-    e = ah_json_get(&f->json, d, "e");
+    e = ah_exchange__get(&f->json, d, "e");
     if (e < 0) {
-        if (ah_json_get(&f->json, d, "u") >= 0 && ah_json_get(&f->json, d, "b") >= 0) {
+        if (ah_exchange__get(&f->json, d, "u") >= 0 && ah_exchange__get(&f->json, d, "b") >= 0) {
             return parse_ticker(f, d, msg, len); /* spot bookTicker has no "e" */
         }
         return parse_control(f, root, msg, len);

@@ -105,7 +105,7 @@ static void apply_side(struct ah_feed *f, int arr, double *px, double *qty, bool
 
 static int parse_book(struct ah_feed *f, int root, const char *msg, size_t len)
 {
-    int d = ah_json_get(&f->json, root, "data"), ty = ah_json_get(&f->json, root, "type");
+    int d = ah_exchange__get(&f->json, root, "data"), ty = ah_exchange__get(&f->json, root, "type");
     struct ah_event ev = {.type = AH_EV_TICKER};
     struct ah_feed_sym s;
     bool snap = ah_json_str_eq(&f->json, ty, "snapshot");
@@ -124,8 +124,8 @@ static int parse_book(struct ah_feed *f, int root, const char *msg, size_t len)
     if (snap || u == 1) { /* u == 1: the service restarted; a fresh book */
         s.have_bid = s.have_ask = false;
     }
-    apply_side(f, ah_json_get(&f->json, d, "b"), &s.bid_px, &s.bid_qty, &s.have_bid);
-    apply_side(f, ah_json_get(&f->json, d, "a"), &s.ask_px, &s.ask_qty, &s.have_ask);
+    apply_side(f, ah_exchange__get(&f->json, d, "b"), &s.bid_px, &s.bid_qty, &s.have_bid);
+    apply_side(f, ah_exchange__get(&f->json, d, "a"), &s.ask_px, &s.ask_qty, &s.have_ask);
     if (ah_exchange__check(f, msg, len) < 0) {
         return AH_E_PARSE; /* the stored book is untouched */
     }
@@ -148,14 +148,14 @@ static int parse_book(struct ah_feed *f, int root, const char *msg, size_t len)
 static void read_trade(struct ah_feed *f, int o, struct ah_event *ev)
 {
     struct ah_trade *t = &ev->u.trade;
-    int side = ah_json_get(&f->json, o, "S"), id = ah_json_get(&f->json, o, "i");
+    int side = ah_exchange__get(&f->json, o, "S"), id = ah_exchange__get(&f->json, o, "i");
 
     ev->type = AH_EV_TRADE;
     ah_exchange__f_sym(f, o, "s", &ev->symbol);
     ah_exchange__f_ms(f, o, "T", &t->exch_ts_us);
     ah_exchange__f_double(f, o, "p", &t->price);
     ah_exchange__f_double(f, o, "v", &t->qty);
-    if (ah_json_get(&f->json, o, "seq") >= 0) {
+    if (ah_exchange__get(&f->json, o, "seq") >= 0) {
         ah_exchange__f_u64(f, o, "seq", &t->seq);
     }
     if (ah_json_str_eq(&f->json, side, "Buy")) {
@@ -176,7 +176,7 @@ static void read_trade(struct ah_feed *f, int o, struct ah_event *ev)
 
 static int parse_trades(struct ah_feed *f, int root, const char *msg, size_t len)
 {
-    int d = ah_json_get(&f->json, root, "data");
+    int d = ah_exchange__get(&f->json, root, "data");
     struct ah_event ev;
 
     if (!ah_json_is(&f->json, d, JSMN_ARRAY) || f->json.tok[d].size == 0) {
@@ -200,7 +200,8 @@ static int parse_trades(struct ah_feed *f, int root, const char *msg, size_t len
 
 static int parse_op(struct ah_feed *f, int root, int op, const char *msg, size_t len)
 {
-    int rm = ah_json_get(&f->json, root, "ret_msg"), ok = ah_json_get(&f->json, root, "success");
+    int rm = ah_exchange__get(&f->json, root, "ret_msg"),
+        ok = ah_exchange__get(&f->json, root, "success");
     bool success = true;
 
     if (ah_json_str_eq(&f->json, op, "pong") || ah_json_str_eq(&f->json, rm, "pong")) {
@@ -241,7 +242,7 @@ static int parse(struct ah_feed *f, const char *msg, size_t len, int64_t recv_ts
     if (!ah_json_is(&f->json, 0, JSMN_OBJECT)) {
         return ah_exchange__bad(f, AH_BAD_SHAPE, msg, len);
     }
-    topic = ah_json_get(&f->json, 0, "topic");
+    topic = ah_exchange__get(&f->json, 0, "topic");
     if (prefix(&f->json, topic, "orderbook.1.")) {
         return parse_book(f, 0, msg, len);
     }
@@ -251,7 +252,7 @@ static int parse(struct ah_feed *f, const char *msg, size_t len, int64_t recv_ts
     if (ah_json_is(&f->json, topic, JSMN_STRING)) {
         return ah_exchange__kind(f, AH_FEED_IGNORED);
     }
-    op = ah_json_get(&f->json, 0, "op");
+    op = ah_exchange__get(&f->json, 0, "op");
     if (ah_json_is(&f->json, op, JSMN_STRING)) {
         return parse_op(f, 0, op, msg, len);
     }

@@ -28,6 +28,8 @@ int ah_exchange__json(struct ah_feed *feed, const char *msg, size_t len);
 /* Linear-time tokenizer with jsmn-compatible output (json_fast.c). Returns 0, AH_E_PARSE or
  * AH_E_LIMIT, like ah_json_parse(). */
 int ah_exchange__tokenize(struct ah_json *j, const char *s, size_t len, jsmntok_t *toks, int cap);
+/* ah_json_get() for the hot path: no strlen/memcmp calls, scalar values skipped in one step. */
+int ah_exchange__get(const struct ah_json *j, int obj, const char *key);
 /* Delivers one event (fills exchange and symbol). */
 void ah_exchange__emit(struct ah_feed *feed, struct ah_event *ev);
 /* Records seq in slot of sym; emits a GAP status event when the series jumps. contiguous: ids

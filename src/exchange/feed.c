@@ -183,8 +183,7 @@ void ah_exchange__seq(struct ah_feed *feed, ah_symbol_t sym, enum ah_feed_seq_sl
     s->last_ts_us[slot] = feed->recv_ts_us;
 }
 
-/* ah_json_get() without strlen/memcmp calls: keys here are short literals. */
-static int fget(const struct ah_json *j, int obj, const char *key)
+int ah_exchange__get(const struct ah_json *j, int obj, const char *key)
 {
     size_t klen = 0;
     int i;
@@ -217,7 +216,7 @@ static int fget(const struct ah_json *j, int obj, const char *key)
 
 static int f_double_impl(struct ah_feed *feed, int obj, const char *key, double *out)
 {
-    int t = fget(&feed->json, obj, key);
+    int t = ah_exchange__get(&feed->json, obj, key);
 
     if (t < 0 ||
         !(ah_json_is(&feed->json, t, JSMN_STRING) || ah_json_is(&feed->json, t, JSMN_PRIMITIVE))) {
@@ -231,7 +230,7 @@ static int f_double_impl(struct ah_feed *feed, int obj, const char *key, double 
 
 static int f_u64_impl(struct ah_feed *feed, int obj, const char *key, uint64_t *out)
 {
-    int t = fget(&feed->json, obj, key);
+    int t = ah_exchange__get(&feed->json, obj, key);
 
     if (t < 0 ||
         !(ah_json_is(&feed->json, t, JSMN_STRING) || ah_json_is(&feed->json, t, JSMN_PRIMITIVE))) {
@@ -282,7 +281,7 @@ static int ms_tok_impl(struct ah_feed *feed, int tok, int64_t *out_us)
 
 static int f_ms_impl(struct ah_feed *feed, int obj, const char *key, int64_t *out_us)
 {
-    int t = fget(&feed->json, obj, key);
+    int t = ah_exchange__get(&feed->json, obj, key);
 
     if (t < 0 ||
         !(ah_json_is(&feed->json, t, JSMN_STRING) || ah_json_is(&feed->json, t, JSMN_PRIMITIVE))) {
@@ -293,7 +292,7 @@ static int f_ms_impl(struct ah_feed *feed, int obj, const char *key, int64_t *ou
 
 static int f_sym_impl(struct ah_feed *feed, int obj, const char *key, ah_symbol_t *out)
 {
-    int t = fget(&feed->json, obj, key);
+    int t = ah_exchange__get(&feed->json, obj, key);
     const jsmntok_t *tk;
 
     if (!ah_json_is(&feed->json, t, JSMN_STRING)) {

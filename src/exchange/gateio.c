@@ -110,7 +110,7 @@ static int parse_trade(struct ah_feed *f, int r, const char *msg, size_t len)
 {
     struct ah_event ev = {.type = AH_EV_TRADE};
     struct ah_trade *t = &ev.u.trade;
-    int side = ah_json_get(&f->json, r, "side");
+    int side = ah_exchange__get(&f->json, r, "side");
     uint64_t id_market = 0;
 
     ah_exchange__f_sym(f, r, "currency_pair", &ev.symbol);
@@ -118,7 +118,7 @@ static int parse_trade(struct ah_feed *f, int r, const char *msg, size_t len)
     ah_exchange__f_ms(f, r, "create_time_ms", &t->exch_ts_us);
     ah_exchange__f_double(f, r, "price", &t->price);
     ah_exchange__f_double(f, r, "amount", &t->qty);
-    if (ah_json_get(&f->json, r, "id_market") >= 0) {
+    if (ah_exchange__get(&f->json, r, "id_market") >= 0) {
         ah_exchange__f_u64(f, r, "id_market", &id_market);
     }
     if (ah_json_str_eq(&f->json, side, "buy")) {
@@ -141,14 +141,14 @@ static int parse_trade(struct ah_feed *f, int r, const char *msg, size_t len)
 
 static int parse_reply(struct ah_feed *f, int event, const char *msg, size_t len)
 {
-    int err = ah_json_get(&f->json, 0, "error");
+    int err = ah_exchange__get(&f->json, 0, "error");
     bool unsub = ah_json_str_eq(&f->json, event, "unsubscribe");
 
     if (ah_json_is(&f->json, err, JSMN_OBJECT)) {
-        ah_exchange__set_error(f, ah_json_get(&f->json, err, "message"));
+        ah_exchange__set_error(f, ah_exchange__get(&f->json, err, "message"));
         return ah_exchange__kind(f, AH_FEED_ERROR);
     }
-    if (!ah_json_is(&f->json, ah_json_get(&f->json, 0, "result"), JSMN_OBJECT)) {
+    if (!ah_json_is(&f->json, ah_exchange__get(&f->json, 0, "result"), JSMN_OBJECT)) {
         return ah_exchange__bad(f, AH_BAD_FIELD, msg, len);
     }
     return ah_exchange__kind(f, unsub ? AH_FEED_UNSUBSCRIBED : AH_FEED_SUBSCRIBED);
@@ -162,14 +162,14 @@ static int parse(struct ah_feed *f, const char *msg, size_t len, int64_t recv_ts
     if (ah_exchange__json(f, msg, len) < 0) {
         return AH_E_PARSE;
     }
-    ch = ah_json_get(&f->json, 0, "channel");
+    ch = ah_exchange__get(&f->json, 0, "channel");
     if (!ah_json_is(&f->json, ch, JSMN_STRING)) {
         return ah_exchange__bad(f, AH_BAD_SHAPE, msg, len);
     }
     if (ah_json_str_eq(&f->json, ch, "spot.pong")) {
         return ah_exchange__kind(f, AH_FEED_PONG);
     }
-    event = ah_json_get(&f->json, 0, "event");
+    event = ah_exchange__get(&f->json, 0, "event");
     if (ah_json_str_eq(&f->json, event, "subscribe") ||
         ah_json_str_eq(&f->json, event, "unsubscribe")) {
         return parse_reply(f, event, msg, len);
@@ -177,7 +177,7 @@ static int parse(struct ah_feed *f, const char *msg, size_t len, int64_t recv_ts
     if (!ah_json_str_eq(&f->json, event, "update")) {
         return ah_exchange__bad(f, AH_BAD_FIELD, msg, len);
     }
-    r = ah_json_get(&f->json, 0, "result");
+    r = ah_exchange__get(&f->json, 0, "result");
     if (!ah_json_is(&f->json, r, JSMN_OBJECT)) {
         return ah_exchange__bad(f, AH_BAD_FIELD, msg, len);
     }

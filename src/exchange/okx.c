@@ -76,7 +76,7 @@ static int build_ping(char *out, size_t cap, uint64_t id, int64_t now_us)
 /* [price, size, "0", orders] -> px/qty. */
 static void level(struct ah_feed *f, int obj, const char *key, double *px, double *qty)
 {
-    int arr = ah_json_get(&f->json, obj, key);
+    int arr = ah_exchange__get(&f->json, obj, key);
     int lv = ah_json_at(&f->json, arr, 0);
 
     if (!ah_json_is(&f->json, lv, JSMN_ARRAY) || f->json.tok[lv].size < 2) {
@@ -102,7 +102,7 @@ static int parse_bbo(struct ah_feed *f, int arg, int data, const char *msg, size
     level(f, o, "bids", &t->bid_px, &t->bid_qty);
     level(f, o, "asks", &t->ask_px, &t->ask_qty);
     ah_exchange__f_ms(f, o, "ts", &t->exch_ts_us);
-    if (ah_json_get(&f->json, o, "seqId") >= 0) {
+    if (ah_exchange__get(&f->json, o, "seqId") >= 0) {
         ah_exchange__f_u64(f, o, "seqId", &t->seq);
     }
     if (ah_exchange__check(f, msg, len) < 0) {
@@ -118,7 +118,7 @@ static int parse_bbo(struct ah_feed *f, int arg, int data, const char *msg, size
 static void read_trade(struct ah_feed *f, int o, struct ah_event *ev, uint64_t *count)
 {
     struct ah_trade *t = &ev->u.trade;
-    int side = ah_json_get(&f->json, o, "side");
+    int side = ah_exchange__get(&f->json, o, "side");
 
     ev->type = AH_EV_TRADE;
     *count = 1;
@@ -127,7 +127,7 @@ static void read_trade(struct ah_feed *f, int o, struct ah_event *ev, uint64_t *
     ah_exchange__f_double(f, o, "px", &t->price);
     ah_exchange__f_double(f, o, "sz", &t->qty);
     ah_exchange__f_ms(f, o, "ts", &t->exch_ts_us);
-    if (ah_json_get(&f->json, o, "count") >= 0) {
+    if (ah_exchange__get(&f->json, o, "count") >= 0) {
         ah_exchange__f_u64(f, o, "count", count);
     }
     if (ah_json_str_eq(&f->json, side, "buy")) {
@@ -175,7 +175,7 @@ static int parse_event(struct ah_feed *f, int ev, const char *msg, size_t len)
         return ah_exchange__kind(f, AH_FEED_UNSUBSCRIBED);
     }
     if (ah_json_str_eq(&f->json, ev, "error")) {
-        ah_exchange__set_error(f, ah_json_get(&f->json, 0, "msg"));
+        ah_exchange__set_error(f, ah_exchange__get(&f->json, 0, "msg"));
         return ah_exchange__kind(f, AH_FEED_ERROR);
     }
     if (ah_json_str_eq(&f->json, ev, "notice")) {
@@ -202,13 +202,13 @@ static int parse(struct ah_feed *f, const char *msg, size_t len, int64_t recv_ts
     if (!ah_json_is(&f->json, 0, JSMN_OBJECT)) {
         return ah_exchange__bad(f, AH_BAD_SHAPE, msg, len);
     }
-    ev = ah_json_get(&f->json, 0, "event");
+    ev = ah_exchange__get(&f->json, 0, "event");
     if (ev >= 0) {
         return parse_event(f, ev, msg, len);
     }
-    arg = ah_json_get(&f->json, 0, "arg");
-    data = ah_json_get(&f->json, 0, "data");
-    ch = ah_json_get(&f->json, arg, "channel");
+    arg = ah_exchange__get(&f->json, 0, "arg");
+    data = ah_exchange__get(&f->json, 0, "data");
+    ch = ah_exchange__get(&f->json, arg, "channel");
     if (!ah_json_is(&f->json, ch, JSMN_STRING)) {
         return ah_exchange__bad(f, arg < 0 ? AH_BAD_SHAPE : AH_BAD_FIELD, msg, len);
     }
