@@ -72,7 +72,7 @@ typedef void ah_feed_event_fn(void *ud, const struct ah_event *ev);
 
 struct ah_exchange_ops;
 
-/* One connection's parser state. Caller storage (about 330 KB: allocate it, do not put it on a
+/* One connection's parser state. Caller storage (about 230 KB: allocate it, do not put it on a
  * stack); fixed size, nothing allocated per message. */
 struct ah_feed {
     const struct ah_exchange_ops *ops;
