@@ -103,8 +103,9 @@ void ah_sim_make_trade(struct ah_sim *sim, size_t i, enum ah_exchange_id ex,
 /* Current offset (bps, signed) of venue ex's mid from the common mid due to a dislocation. */
 double ah_sim_disl_bps(const struct ah_sim *sim, size_t i, enum ah_exchange_id ex);
 
-/* Message generators: write one venue-shaped message (same keys and order as the captured
- * fixtures) into out. Return its length, or AH_E_LIMIT if it does not fit. */
+/* Message generators (ex must be a venue and i < n_syms: asserted): write one venue-shaped message
+ * (same keys and order as the captured fixtures) into out. Return its length, or AH_E_LIMIT if it
+ * does not fit. */
 int ah_sim_gen_ticker(const struct ah_sim *sim, size_t i, enum ah_exchange_id ex, char *out,
                       size_t cap);
 int ah_sim_gen_trade(const struct ah_sim *sim, size_t i, enum ah_exchange_id ex,
@@ -146,8 +147,8 @@ struct ah_sim_request {
 };
 /* Answers one client text message req (borrowed) the way venue ex does: fills *parsed and
  * appends the reply message(s) to out (OKX answers one message per arg). conn_id seeds the
- * venue's connection id text. now_us is wall time. Returns the number of replies appended, or
- * AH_E_LIMIT. */
+ * venue's connection id text. now_us is wall time. Returns the number of replies appended,
+ * AH_E_LIMIT (out is then unchanged), or -EINVAL for an ex that is no venue. */
 int ah_sim_reply(enum ah_exchange_id ex, const char *req, size_t len, uint64_t conn_id,
                  int64_t now_us, struct ah_sim_request *parsed, struct ah_msg_batch *out);
 

@@ -184,9 +184,11 @@ int ah_sim_gen_ticker(const struct ah_sim *sim, size_t i, enum ah_exchange_id ex
                       size_t cap)
 {
     const struct ah_sim_symbol *s = &sim->s[i];
-    const struct ah_sim_quote *q = &s->q[ex - 1];
+    const struct ah_sim_quote *q;
     struct ah_sim_wr w;
 
+    AH_ASSERT(ex > AH_EX_NONE && ex < AH_EX__COUNT && i < sim->n_syms);
+    q = &s->q[ex - 1];
     ah_sim__wr_init(&w, out, cap);
     switch (ex) {
     case AH_EX_BINANCE:

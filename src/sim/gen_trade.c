@@ -111,6 +111,7 @@ int ah_sim_gen_trade(const struct ah_sim *sim, size_t i, enum ah_exchange_id ex,
     const struct ah_sim_symbol *s = &sim->s[i];
     struct ah_sim_wr w;
 
+    AH_ASSERT(ex > AH_EX_NONE && ex < AH_EX__COUNT && i < sim->n_syms);
     ah_sim__wr_init(&w, out, cap);
     switch (ex) {
     case AH_EX_BINANCE:

@@ -207,9 +207,11 @@ void ah_sim_make_trade(struct ah_sim *sim, size_t i, enum ah_exchange_id ex,
                        struct ah_sim_trade *out)
 {
     struct ah_sim_symbol *s = &sim->s[i];
-    const struct ah_sim_quote *q = &s->q[ex - 1];
+    const struct ah_sim_quote *q;
     bool buy = ah_sim_rng_uniform(&sim->rng) < 0.5;
 
+    AH_ASSERT(ex > AH_EX_NONE && ex < AH_EX__COUNT && i < sim->n_syms);
+    q = &s->q[ex - 1];
     out->side = buy ? AH_SIDE_BUY : AH_SIDE_SELL;
     out->px_ticks = buy ? q->ask_ticks : q->bid_ticks;
     out->qty_lots = 1 + (int64_t)(ah_sim_rng_next(&sim->rng) % 10000);

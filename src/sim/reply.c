@@ -9,6 +9,7 @@
 #include "arbhub/sim.h"
 #include "sim_int.h"
 
+#include <errno.h>
 #include <string.h>
 #include <strings.h>
 
@@ -337,6 +338,9 @@ int ah_sim_reply(enum ah_exchange_id ex, const char *req, size_t len, uint64_t c
     struct ah_sim_wr w;
 
     memset(parsed, 0, sizeof(*parsed));
+    if (ex <= AH_EX_NONE || ex >= AH_EX__COUNT) {
+        return -EINVAL;
+    }
     if (ex == AH_EX_OKX && len == 4 && memcmp(req, "ping", 4) == 0) {
         parsed->kind = AH_SIM_REQ_PING;
         begin(&c, &w);

@@ -5,6 +5,8 @@
  * pong, error); exact bytes are checked against the reference examples where they are fixed. */
 #include "sim_util.h"
 
+#include <errno.h>
+
 static char buf[16384];
 static struct ah_msg_batch out;
 
@@ -130,6 +132,7 @@ static void test_errors_parse_back(void **st)
         ah_sim_reply(AH_EX_GATEIO, "{\"time\":1,\"channel\":\"spot.ping\"}", 34, 1, 0, &r, &out),
         AH_E_LIMIT);
     assert_int_equal(out.n_msgs, 0);
+    assert_int_equal(ah_sim_reply(AH_EX_NONE, "ping", 4, 1, 0, &r, &out), -EINVAL);
     free(feed);
 }
 
