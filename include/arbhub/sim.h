@@ -1,0 +1,155 @@
+/* SPDX-License-Identifier: MIT */
+/* The exchange simulator's core, without sockets: a deterministic (seeded) price process per
+ * symbol, per-venue message generators that write byte-exact venue-shaped book-ticker and trade
+ * messages, the venues' replies to subscribe/unsubscribe/ping, and a malformed-message fault
+ * generator. `arbhub simulate` (and `serve --demo`) will serve these over loopback WebSockets:
+ * a later ah_sim_start(loop, cfg) owns one struct ah_sim, calls ah_sim_next() at the configured
+ * rate and routes each message to the connections of its venue that subscribed to its symbol and
+ * channel, answering client frames with ah_sim_reply().
+ *
+ * Threading: a struct ah_sim belongs to one thread (the simulator's loop); nothing here locks or
+ * allocates after ah_sim_init(). Prices are integer ticks so the text written and the double a
+ * parser reads back agree exactly. */
+#ifndef ARBHUB_SIM_H
+#define ARBHUB_SIM_H
+
+#include "arbhub/compiler.h"
+#include "arbhub/config.h"
+#include "arbhub/event.h"
+#include "arbhub/exchange.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define AH_SIM_VENUES  4 /* binance, bybit, gateio, okx: index = enum ah_exchange_id - 1 */
+#define AH_SIM_SYMBOLS AH_CFG_SYMBOLS_MAX
+
+/* Deterministic generator (xoshiro256** seeded by splitmix64). */
+struct ah_sim_rng {
+    uint64_t s[4];
+};
+void ah_sim_rng_seed(struct ah_sim_rng *r, uint64_t seed);
+uint64_t ah_sim_rng_next(struct ah_sim_rng *r);
+/* Uniform in [0, 1). */
+double ah_sim_rng_uniform(struct ah_sim_rng *r);
+/* Standard normal (Box-Muller, deterministic). */
+double ah_sim_rng_normal(struct ah_sim_rng *r);
+
+/* One venue's best bid/ask for one symbol, in ticks of 10^-price_dec and lots of 10^-qty_dec. */
+struct ah_sim_quote {
+    int64_t bid_ticks, ask_ticks;
+    int64_t bid_lots, ask_lots;
+    int64_t ts_us; /* exchange time of the last change */
+    uint64_t seq;  /* venue update id: +1 per change */
+};
+
+struct ah_sim_trade {
+    int64_t px_ticks;
+    int64_t qty_lots;
+    int64_t ts_us;
+    uint64_t id;  /* per venue and symbol, +1 per trade */
+    uint8_t side; /* enum ah_side, taker */
+};
+
+/* An active cross-venue dislocation of one symbol: venue's mid is offset by bps, decaying. */
+struct ah_sim_disl {
+    bool active;
+    uint8_t venue; /* enum ah_exchange_id */
+    double bps0;   /* signed size at start */
+    int64_t start_us;
+};
+
+struct ah_sim_symbol {
+    ah_symbol_t sym;
+    int price_dec, qty_dec;
+    double mid;                      /* common random walk */
+    double noise_bps[AH_SIM_VENUES]; /* per-venue mean-reverting noise */
+    struct ah_sim_disl disl;
+    struct ah_sim_quote q[AH_SIM_VENUES];
+    uint64_t trade_id[AH_SIM_VENUES];
+};
+
+struct ah_sim {
+    struct ah_sim_rng rng;
+    int64_t now_us;
+    int64_t last_step_us;    /* now_us at the last ah_sim_step() by ah_sim_next() */
+    int64_t msg_interval_us; /* 1e6 / rate */
+    double dislocation_bps;
+    double dislocations_per_min; /* per symbol */
+    double vol_bps_sqrt_s;       /* common walk volatility */
+    double noise_bps;            /* per-venue noise scale */
+    double disl_tau_s;           /* dislocation decay time constant */
+    int64_t latency_us[AH_SIM_VENUES];
+    size_t n_syms;
+    uint64_t n_dislocations;
+    struct ah_sim_symbol s[AH_SIM_SYMBOLS];
+};
+
+/* Sets up a simulator for syms (interned ids, borrowed) from cfg (seed, rate, dislocation_*),
+ * starting at wall time start_us. Returns 0, -EINVAL (no symbols, too many, or rate < 1). */
+int ah_sim_init(struct ah_sim *sim, const struct ah_cfg_sim *cfg, const ah_symbol_t *syms,
+                size_t n_syms, int64_t start_us) AH_MUST_CHECK;
+/* Advances the price process by dt_us and refreshes every venue's quote of every symbol. */
+void ah_sim_step(struct ah_sim *sim, int64_t dt_us);
+/* The price of a venue quote or trade as a double (exactly what a parser of the text reads). */
+double ah_sim_px(const struct ah_sim *sim, size_t i, int64_t ticks);
+double ah_sim_qty(const struct ah_sim *sim, size_t i, int64_t lots);
+/* Quote of symbol index i on venue ex (borrowed; valid until the next step). */
+const struct ah_sim_quote *ah_sim_quote(const struct ah_sim *sim, size_t i, enum ah_exchange_id ex);
+/* A taker trade at venue ex's current touch for symbol index i. */
+void ah_sim_make_trade(struct ah_sim *sim, size_t i, enum ah_exchange_id ex,
+                       struct ah_sim_trade *out);
+/* Current offset (bps, signed) of venue ex's mid from the common mid due to a dislocation. */
+double ah_sim_disl_bps(const struct ah_sim *sim, size_t i, enum ah_exchange_id ex);
+
+/* Message generators (ex must be a venue and i < n_syms: asserted): write one venue-shaped message
+ * (same keys and order as the captured fixtures) into out. Return its length, or AH_E_LIMIT if it
+ * does not fit. */
+int ah_sim_gen_ticker(const struct ah_sim *sim, size_t i, enum ah_exchange_id ex, char *out,
+                      size_t cap);
+int ah_sim_gen_trade(const struct ah_sim *sim, size_t i, enum ah_exchange_id ex,
+                     const struct ah_sim_trade *t, char *out, size_t cap);
+
+/* One message of the stream: what it is and where it goes. */
+struct ah_sim_msg {
+    enum ah_exchange_id ex;
+    size_t sym_index;
+    unsigned chan;      /* AH_CHAN_BBO or AH_CHAN_TRADE */
+    int64_t send_at_us; /* now + the venue's latency */
+    size_t len;
+    struct ah_sim_trade trade; /* the trade written, when chan is AH_CHAN_TRADE */
+};
+/* Advances time by one message interval, picks a venue, symbol and channel from the seeded
+ * generator and writes that message into out. Same seed and calls -> same bytes. Returns 0 or
+ * AH_E_LIMIT. */
+int ah_sim_next(struct ah_sim *sim, struct ah_sim_msg *msg, char *out, size_t cap) AH_MUST_CHECK;
+
+/* Fault injection: writes a malformed variant of a valid message of venue ex (truncated JSON,
+ * a price that is not a number, a missing field, or an unknown symbol). Returns its length. */
+int ah_sim_gen_malformed(struct ah_sim *sim, size_t i, enum ah_exchange_id ex, char *out,
+                         size_t cap);
+
+/* What a client asked for, as understood by ah_sim_reply(). */
+enum ah_sim_req_kind {
+    AH_SIM_REQ_INVALID = 0,
+    AH_SIM_REQ_SUBSCRIBE,
+    AH_SIM_REQ_UNSUBSCRIBE,
+    AH_SIM_REQ_PING,
+};
+#define AH_SIM_REQ_TOPICS 128
+struct ah_sim_request {
+    enum ah_sim_req_kind kind;
+    size_t n_topics;
+    ah_symbol_t sym[AH_SIM_REQ_TOPICS];
+    unsigned chan[AH_SIM_REQ_TOPICS];
+    size_t n_unknown; /* topics naming an unknown symbol or channel (answered with an error) */
+};
+/* Answers one client text message req (borrowed) the way venue ex does: fills *parsed and
+ * appends the reply message(s) to out (OKX answers one message per arg). conn_id seeds the
+ * venue's connection id text. now_us is wall time. Returns the number of replies appended,
+ * AH_E_LIMIT (out is then unchanged), or -EINVAL for an ex that is no venue. */
+int ah_sim_reply(enum ah_exchange_id ex, const char *req, size_t len, uint64_t conn_id,
+                 int64_t now_us, struct ah_sim_request *parsed, struct ah_msg_batch *out);
+
+#endif
