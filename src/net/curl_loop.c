@@ -159,6 +159,11 @@ static size_t on_body(char *data, size_t size, size_t n, void *user)
     size_t len = size * n;
 
     if (len > r->max_body - r->body_len) {
+        char *url = NULL;
+
+        curl_easy_getinfo(r->easy, CURLINFO_EFFECTIVE_URL, &url);
+        AH_WARN("curl", "%s: response body over %zu bytes, aborted", url ? url : "?",
+                r->max_body);
         r->over = true;
         return 0; /* aborts the transfer with CURLE_WRITE_ERROR */
     }

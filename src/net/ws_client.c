@@ -658,6 +658,7 @@ static int copy_cfg(struct ah_ws_client *c, const struct ah_ws_client_cfg *cfg)
         }
         ah_buf_printf(&b, "%s\r\n", cfg->headers[i]);
     }
+    ah_buf_puts(&b, ""); /* NUL-terminated even when there are no extra headers */
     c->extra_headers = ah_buf_take(&b);
     if (c->url.tls && cfg->tls) {
         c->tls = cfg->tls;

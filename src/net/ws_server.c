@@ -196,8 +196,8 @@ static void finish_if_done(struct ah_http_conn *conn, int rc)
         return;
     }
     w->closing = true;
-    if (rc < 0) {
-        AH_INFO(conn->tag, "%s: %s", ah_stream_peer(conn->s),
+    if (rc < 0 || w->core.error[0]) {
+        AH_INFO(conn->tag, "%s: closing: %s", ah_stream_peer(conn->s),
                 w->core.error[0] ? w->core.error : "protocol error");
     }
     ah_stream_close(conn->s, true, rc < 0 ? AH_E_WS : 0,

@@ -200,6 +200,22 @@ const tests = [
     await p.quit();
   }],
 
+  ['connect timeout against a silent server; DNS failure', async (defer) => {
+    const srv = net.createServer((s) => { s.on('error', () => {}); }); // accepts, never answers
+    await new Promise((r) => srv.listen(0, '127.0.0.1', r));
+    defer(() => new Promise((r) => { srv.close(r); }));
+    const p = client(`ws://127.0.0.1:${srv.address().port}/`, ['--connect-timeout', '300', '--no-reconnect']);
+    defer(() => p.kill());
+    const c = await p.waitFor(/^state connecting (\d+) /);
+    const w = await p.waitFor(/^state idle (\d+) \d+ connect timeout after 300 ms$/, 3000);
+    check(Number(w[1]) - Number(c[1]) >= 295, `timed out after ${Number(w[1]) - Number(c[1])} ms`);
+    await p.quit();
+    const d = client('ws://nonexistent.invalid/', ['--no-reconnect'], 'dns');
+    defer(() => d.kill());
+    await d.waitFor(/^state idle \d+ \d+ DNS lookup of nonexistent\.invalid failed: /, 10000);
+    await d.quit();
+  }],
+
   ['oversized message: whole and fragmented, closed with 1009', async (defer) => {
     const wss = await startServer();
     defer(() => closeServer(wss));
