@@ -201,7 +201,7 @@ const tests = [
   }],
 
   ['connect timeout against a silent server; DNS failure', async (defer) => {
-    const srv = net.createServer((s) => { s.on('error', () => {}); }); // accepts, never answers
+    const srv = net.createServer((s) => { s.on('error', () => {}); s.resume(); }); // reads, never answers
     await new Promise((r) => srv.listen(0, '127.0.0.1', r));
     defer(() => new Promise((r) => { srv.close(r); }));
     const p = client(`ws://127.0.0.1:${srv.address().port}/`, ['--connect-timeout', '300', '--no-reconnect']);
