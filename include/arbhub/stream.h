@@ -10,7 +10,9 @@
  * full records, for several messages).
  *
  * Input is read into a buffer fixed at creation and handed to read_cb; the data is borrowed for
- * that call only. Loop thread only. No callback fires before the creating call returns. */
+ * that call only. Loop thread only. No callback fires before the creating call returns.
+ * The first stream sets SIGPIPE to SIG_IGN for the process (writes to a reset peer then fail
+ * with EPIPE instead of killing the process). */
 #ifndef ARBHUB_STREAM_H
 #define ARBHUB_STREAM_H
 

@@ -7,6 +7,7 @@
  * at once; the rest leaves with one uv_write of at most two ring regions, and new writes queue
  * behind it. A stream is freed only in the last handle close callback, after close_cb. */
 #include <errno.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -96,7 +97,15 @@ static void hard_close(struct ah_stream *s)
 static struct ah_stream *create(uv_loop_t *loop, const struct ah_stream_cfg *cfg,
                                 const struct ah_stream_cbs *cbs)
 {
+    static bool sigpipe_ignored;
     struct ah_stream *s = ah_xcalloc(1, sizeof(*s));
+
+    if (!sigpipe_ignored) {
+        /* libuv writes with write(2): a peer that reset the connection must cost an EPIPE,
+         * not the process. */
+        signal(SIGPIPE, SIG_IGN);
+        sigpipe_ignored = true;
+    }
     size_t qcap = cfg->send_queue_bytes ? cfg->send_queue_bytes : DEFAULT_SEND_QUEUE;
 
     if (cfg->tls && qcap < MIN_TLS_QUEUE) {
