@@ -162,8 +162,7 @@ static size_t on_body(char *data, size_t size, size_t n, void *user)
         char *url = NULL;
 
         curl_easy_getinfo(r->easy, CURLINFO_EFFECTIVE_URL, &url);
-        AH_WARN("curl", "%s: response body over %zu bytes, aborted", url ? url : "?",
-                r->max_body);
+        AH_WARN("curl", "%s: response body over %zu bytes, aborted", url ? url : "?", r->max_body);
         r->over = true;
         return 0; /* aborts the transfer with CURLE_WRITE_ERROR */
     }
@@ -409,7 +408,8 @@ int64_t ah_curl_request(struct ah_curl_loop *cl, const struct ah_curl_req *req,
     curl_easy_setopt(r->easy, CURLOPT_HEADERFUNCTION, on_header);
     curl_easy_setopt(r->easy, CURLOPT_HEADERDATA, r);
     curl_easy_setopt(r->easy, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(r->easy, CURLOPT_TIMEOUT_MS, (long)(req->timeout_ms ? req->timeout_ms : 10000));
+    curl_easy_setopt(r->easy, CURLOPT_TIMEOUT_MS,
+                     (long)(req->timeout_ms ? req->timeout_ms : 10000));
     curl_easy_setopt(r->easy, CURLOPT_USERAGENT, "arbhub/" AH_VERSION);
     curl_easy_setopt(r->easy, CURLOPT_ACCEPT_ENCODING, "");
     if (req->ca_file) {

@@ -47,8 +47,8 @@ int ah_http__write_response(struct ah_http_conn *conn, const struct ah_http_resp
     for (size_t i = 0; i < resp->n_headers; i++) {
         n = head_printf(head, n, sizeof(head), "%s%s\r\n", resp->headers[i], "");
     }
-    n = head_printf(head, n, sizeof(head), "%s%s\r\n\r\n", "Connection: ",
-                    keep_alive ? "keep-alive" : "close");
+    n = head_printf(head, n, sizeof(head), "%s%s\r\n\r\n",
+                    "Connection: ", keep_alive ? "keep-alive" : "close");
     if (n >= sizeof(head)) {
         AH_ERROR(conn->tag, "response headers exceed %d bytes", HEAD_MAX);
         ah_stream_close(conn->s, false, AH_E_LIMIT, "response headers too large");
@@ -66,7 +66,7 @@ int ah_http__write_response(struct ah_http_conn *conn, const struct ah_http_resp
         rc = ah_stream_write(conn->s, resp->body, body_len);
     }
     ah_stream_uncork(conn->s);
-    if (!keep_alive && conn->s) {
+    if (!keep_alive) {
         conn->phase = AH_HTTP_PH_CLOSING;
         ah_stream_close(conn->s, true, 0, "response sent, closing");
     }

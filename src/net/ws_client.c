@@ -207,8 +207,8 @@ static void conn_ended(struct ah_ws_client *c, int rc, const char *reason)
     c->stats.failures++;
     delay = backoff_ms(c);
     c->stats.last_retry_ms = delay;
-    AH_WARN(c->tag, "%s; reconnecting in %llu ms (attempt %llu)", text,
-            (unsigned long long)delay, (unsigned long long)c->stats.failures);
+    AH_WARN(c->tag, "%s; reconnecting in %llu ms (attempt %llu)", text, (unsigned long long)delay,
+            (unsigned long long)c->stats.failures);
     uv_timer_start(&c->timer, on_retry, delay, 0);
     set_state(c, AH_WS_WAITING, text, delay);
 }
@@ -400,8 +400,7 @@ static void handshake_input(struct ah_ws_client *c, const uint8_t *data, size_t 
     c->hs_bytes += n;
     if (!c->hs_done) {
         if (err != HPE_OK) {
-            snprintf(buf, sizeof(buf), "bad handshake response: %s%s",
-                     http_errno_description(err),
+            snprintf(buf, sizeof(buf), "bad handshake response: %s%s", http_errno_description(err),
                      c->hh.n >= c->hh.max || c->hh.len + 1 >= c->hh.cap ? " (too large)" : "");
             end_attempt(c, AH_E_WS, buf);
         } else if (c->hs_bytes > HANDSHAKE_MAX_BYTES) {
@@ -530,8 +529,7 @@ static void on_resolved(uv_getaddrinfo_t *req, int status, struct addrinfo *res)
     if (status < 0) {
         char why[320];
 
-        snprintf(why, sizeof(why), "DNS lookup of %s failed: %s", c->url.host,
-                 uv_strerror(status));
+        snprintf(why, sizeof(why), "DNS lookup of %s failed: %s", c->url.host, uv_strerror(status));
         uv_freeaddrinfo(res);
         end_attempt(c, status, why);
         return;
@@ -561,8 +559,7 @@ static void on_connect_timeout(uv_timer_t *t)
         return;
     }
     snprintf(why, sizeof(why), "connect timeout after %llu ms%s",
-             (unsigned long long)c->cfg.connect_timeout_ms,
-             c->phase == PH_RESOLVE ? " (DNS)" : "");
+             (unsigned long long)c->cfg.connect_timeout_ms, c->phase == PH_RESOLVE ? " (DNS)" : "");
     if (c->phase == PH_RESOLVE) {
         if (c->gai_busy) {
             uv_cancel((uv_req_t *)&c->gai);
@@ -644,7 +641,8 @@ static int copy_cfg(struct ah_ws_client *c, const struct ah_ws_client_cfg *cfg)
         c->cfg.backoff_max_ms = c->cfg.backoff_initial_ms;
     }
     rc = ah_net__url_parse(&c->url, cfg->url, "ws", "wss", err, sizeof(err));
-    snprintf(c->name, sizeof(c->name), "%.63s", cfg->name && cfg->name[0] ? cfg->name : c->url.host);
+    snprintf(c->name, sizeof(c->name), "%.63s",
+             cfg->name && cfg->name[0] ? cfg->name : c->url.host);
     snprintf(c->tag, sizeof(c->tag), "ws %.63s", c->name);
     if (rc < 0) {
         AH_ERROR(c->tag, "%s", err);

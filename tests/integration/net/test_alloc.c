@@ -85,8 +85,7 @@ static void srv_msg(struct ah_ws_conn *conn, const uint8_t *data, size_t len, bo
 
     assert_int_equal(ah_ws_conn_send(conn, data, len, is_text), 0);
     /* and a broadcast of the same message to every client of the endpoint */
-    assert_int_equal(ah_http_server_ws_broadcast(r->srv, "/ws", data, len, is_text, NULL, NULL),
-                     1);
+    assert_int_equal(ah_http_server_ws_broadcast(r->srv, "/ws", data, len, is_text, NULL, NULL), 1);
 }
 
 static void send_next(struct run *r)

@@ -226,8 +226,7 @@ static void test_bad_files(void **state)
     char err[256] = "";
 
     (void)state;
-    assert_int_equal(ah_tls_client_create(&ctx, "/nonexistent/ca.pem", err, sizeof(err)),
-                     AH_E_TLS);
+    assert_int_equal(ah_tls_client_create(&ctx, "/nonexistent/ca.pem", err, sizeof(err)), AH_E_TLS);
     assert_non_null(strstr(err, "/nonexistent/ca.pem"));
     assert_int_equal(ah_tls_server_create(&ctx, crt, ca, err, sizeof(err)), AH_E_TLS);
     assert_non_null(strstr(err, ca));
@@ -362,12 +361,9 @@ static void test_stream_close_notify_and_queue_cap(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_wss_echo),
-        cmocka_unit_test(test_wrong_hostname),
-        cmocka_unit_test(test_unknown_ca),
-        cmocka_unit_test(test_system_bundle_rejects_test_ca),
-        cmocka_unit_test(test_bad_files),
-        cmocka_unit_test(test_stream_close_notify_and_queue_cap),
+        cmocka_unit_test(test_wss_echo),   cmocka_unit_test(test_wrong_hostname),
+        cmocka_unit_test(test_unknown_ca), cmocka_unit_test(test_system_bundle_rejects_test_ca),
+        cmocka_unit_test(test_bad_files),  cmocka_unit_test(test_stream_close_notify_and_queue_cap),
     };
 
     return cmocka_run_group_tests(tests, setup_certs, remove_certs);

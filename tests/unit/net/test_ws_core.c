@@ -275,8 +275,7 @@ static const struct tcase cases[] = {
     {"continuation without a start", b_orphan_continuation, 1 << 20, 1 << 20, "", 1002,
      "protocol error"},
     {"reserved opcode", b_reserved_opcode, 1 << 20, 1 << 20, "", 1002, "protocol error"},
-    {"control frame over 125 bytes", b_long_ping, 1 << 20, 1 << 20, "", 1005,
-     "protocol error"},
+    {"control frame over 125 bytes", b_long_ping, 1 << 20, 1 << 20, "", 1005, "protocol error"},
 };
 
 static uint32_t rng = 12345;
@@ -370,9 +369,9 @@ static void test_send_frames_and_masks(void **state)
 
             out.len = 0;
             out.cap = sizeof(out.buf);
-            assert_int_equal(ah_ws__core_init(&core, server, 1 << 20, 1 << 20, &mem_sink, &out,
-                                              &events, &log),
-                             0);
+            assert_int_equal(
+                ah_ws__core_init(&core, server, 1 << 20, 1 << 20, &mem_sink, &out, &events, &log),
+                0);
             for (size_t k = 0; k < sizes[i]; k++) {
                 big[k % sizeof(big)] = (uint8_t)k;
             }
