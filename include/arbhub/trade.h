@@ -81,3 +81,49 @@ int ah_instr_format_qty(const struct ah_instrument *in, int64_t qty, char *buf,
                         size_t cap) AH_MUST_CHECK;
 
 #endif
+
+/* ---- risk limits (src/trade/risk.c) ---- */
+
+struct ah_cfg_trader;
+
+enum ah_risk_breach {
+    AH_RISK_NONE = 0,
+    AH_RISK_POSITION,   /* position would exceed max_position_quote */
+    AH_RISK_DAILY_LOSS, /* realised loss of the UTC day reached max_daily_loss_quote */
+    AH_RISK_ORDER_RATE, /* max_orders_per_min orders already sent in the last 60 s */
+    AH_RISK_STALE,      /* a leg's market data is older than stale_ms */
+};
+
+struct ah_risk {
+    int64_t max_position;   /* quote, 1e-9 units; 0 = no limit */
+    int64_t max_daily_loss; /* quote, 1e-9 units, positive; 0 = no limit */
+    int64_t max_per_min;
+    int64_t stale_us;
+    int64_t position;  /* quote value at cost of what is held (buys add, sells subtract) */
+    int64_t day_pnl;   /* realised PnL of day_index */
+    int64_t day_index; /* UTC day number (ts_us / 86400e6) */
+    int64_t *order_ts; /* ring of the last max_per_min order times (owned) */
+    int64_t n_ring, head;
+    enum ah_risk_breach halted; /* first breach; trading stays stopped until reset */
+    char reason[192];
+};
+
+/* Copies the limits from cfg (quote amounts converted to 1e-9 units). Pair with ah_risk_fini. */
+void ah_risk_init(struct ah_risk *r, const struct ah_cfg_trader *cfg);
+void ah_risk_fini(struct ah_risk *r);
+/* Asks to send one order worth notional (quote, 1e-9 units). A reducing order (an exit that
+ * shrinks the position) is always allowed and never counted against the limits, so a halted
+ * trader can still flatten. Otherwise: returns 0 and counts the order, or AH_E_LIMIT after
+ * halting with one error log line naming the limit, or AH_E_STATE when already halted (no new
+ * line). md_ts_us[0..n_legs) are the receive times of each leg's latest quote. */
+int ah_risk_check_order(struct ah_risk *r, int64_t notional, bool reducing, int64_t now_us,
+                        const int64_t *md_ts_us, int n_legs) AH_MUST_CHECK;
+/* Staleness alone (for a timer tick with no order): AH_E_LIMIT and halt when a leg is stale. */
+int ah_risk_check_stale(struct ah_risk *r, int64_t now_us, const int64_t *md_ts_us,
+                        int n_legs) AH_MUST_CHECK;
+/* A fill changed the position by signed quote value (buy +, sell -). */
+void ah_risk_on_fill(struct ah_risk *r, int64_t signed_quote);
+/* Realised PnL of a closed trade at now_us; a new UTC day starts from zero. Halts (with its log
+ * line) when the day's loss reaches the limit; returns AH_E_LIMIT then, else 0. */
+int ah_risk_on_pnl(struct ah_risk *r, int64_t pnl, int64_t now_us);
+const char *ah_risk_breach_name(enum ah_risk_breach b);
