@@ -15,7 +15,7 @@
 #include "arbhub/trade.h"
 
 #define AH_BYBIT_RECV_WINDOW_MS 5000
-#define AH_BYBIT_LINK_ID_MAX    36 /* orderLinkId limit, without the NUL */
+#define AH_BYBIT_LINK_ID_MAX    AH_LINK_ID_MAX
 #define AH_BYBIT_SIGN_HEX       65 /* 64 hex digits + NUL */
 
 /* retCodes used by the trader and the simulator (exchanges.md 2.5). */
@@ -80,24 +80,10 @@ int ah_bybit_headers_build(struct ah_bybit_headers *h, const char *api_key, cons
 
 /* ---- requests (src/trade/bybit_req.c) ---- */
 
-enum ah_bybit_tif { AH_TIF_GTC = 0, AH_TIF_IOC, AH_TIF_FOK, AH_TIF_POST_ONLY };
-enum ah_bybit_otype { AH_OTYPE_LIMIT = 0, AH_OTYPE_MARKET };
-
-struct ah_order_req {
-    char category[16]; /* "spot" or "linear" */
-    char symbol[32];   /* venue form, BTCUSDT */
-    enum ah_order_side side;
-    enum ah_bybit_otype type;
-    enum ah_bybit_tif tif;
-    int64_t px; /* 1e-9 units, on the tick (ignored for market) */
-    int64_t qty;
-    char link_id[AH_BYBIT_LINK_ID_MAX + 1];
-};
-
 /* Deterministic orderLinkId "ah<run>-<attempt>" (<= 36 chars): the same (run_id, attempt_id)
  * always gives the same id, so an HTTP retry of one attempt reuses it and Bybit refuses a second
  * order (110072/170141) instead of doubling it. run_id identifies one trader's state file. */
-void ah_bybit_link_id(char out[AH_BYBIT_LINK_ID_MAX + 1], uint64_t run_id, uint64_t attempt_id);
+void ah_bybit_link_id(char out[AH_LINK_ID_MAX + 1], uint64_t run_id, uint64_t attempt_id);
 
 /* JSON bodies for POST /v5/order/create and /v5/order/cancel. Prices and quantities are written
  * as exact strings on the instrument's steps. Returns the length, or AH_E_LIMIT (buffer too
@@ -137,7 +123,7 @@ enum ah_order_status {
 
 struct ah_bybit_order {
     char order_id[64];
-    char link_id[AH_BYBIT_LINK_ID_MAX + 1];
+    char link_id[AH_LINK_ID_MAX + 1];
     char symbol[32];
     enum ah_order_side side;
     enum ah_order_status status;

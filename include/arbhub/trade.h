@@ -82,6 +82,42 @@ int ah_instr_format_qty(const struct ah_instrument *in, int64_t qty, char *buf,
 
 #endif
 
+/* ---- orders and execution reports (shared by the paper venue, strategies, simulator) ---- */
+
+#define AH_LINK_ID_MAX 36 /* Bybit orderLinkId limit, without the NUL */
+
+enum ah_bybit_tif { AH_TIF_GTC = 0, AH_TIF_IOC, AH_TIF_FOK, AH_TIF_POST_ONLY };
+enum ah_bybit_otype { AH_OTYPE_LIMIT = 0, AH_OTYPE_MARKET };
+
+struct ah_order_req {
+    char category[16]; /* "spot" or "linear" */
+    char symbol[32];   /* venue form, BTCUSDT */
+    enum ah_order_side side;
+    enum ah_bybit_otype type;
+    enum ah_bybit_tif tif;
+    int64_t px; /* 1e-9 units, on the tick (ignored for market) */
+    int64_t qty;
+    char link_id[AH_LINK_ID_MAX + 1];
+};
+
+enum ah_exec_kind {
+    AH_EXEC_ACK = 1, /* accepted and live (resting or about to match) */
+    AH_EXEC_FILL,    /* a (partial) fill: px, qty, fee of this fill */
+    AH_EXEC_DONE,    /* no longer open: filled, cancelled, or IOC remainder expired */
+    AH_EXEC_REJECT,  /* refused (reason): post-only would cross, duplicate id, balance */
+};
+
+struct ah_exec {
+    enum ah_exec_kind kind;
+    char link_id[AH_LINK_ID_MAX + 1];
+    enum ah_order_side side;
+    int64_t px, qty, fee; /* FILL: this fill; fee in quote currency */
+    int64_t cum_qty;      /* filled so far */
+    int64_t ts_us;
+    int venue; /* index of the venue (listen mode), 0 otherwise */
+    char reason[64];
+};
+
 /* ---- risk limits (src/trade/risk.c) ---- */
 
 struct ah_cfg_trader;
@@ -127,3 +163,54 @@ void ah_risk_on_fill(struct ah_risk *r, int64_t signed_quote);
  * line) when the day's loss reaches the limit; returns AH_E_LIMIT then, else 0. */
 int ah_risk_on_pnl(struct ah_risk *r, int64_t pnl, int64_t now_us);
 const char *ah_risk_breach_name(enum ah_risk_breach b);
+
+/* ---- paper venue (src/trade/paper.c) ---- */
+
+#define AH_PAPER_ORDERS_MAX 64
+#define AH_PAPER_EXEC_MAX   256
+
+struct ah_paper_order {
+    struct ah_order_req req;
+    int64_t active_us; /* submit time + latency: the venue sees it from then on */
+    int64_t cum_qty;
+    bool acked;
+};
+
+/* An in-process venue that fills orders against public quotes and trades. A resting limit buy
+ * fills when the ask trades through it (ask <= price) or a trade prints at or below it (sells
+ * mirror this), at the order's price with the maker fee. Market and IOC orders take what the
+ * quote shows at their active time (up to its size) at the quote's price with the taker fee; the
+ * rest expires. A post-only order that would cross is rejected like Bybit does. Latency is
+ * applied through timestamps: an order submitted at t is seen from t + latency, and every report
+ * is stamped no earlier. Single-threaded; no allocation after init. */
+struct ah_paper {
+    int64_t maker_bps_e4, taker_bps_e4; /* fee rates in 1e-4 bps units (exact) */
+    int64_t latency_us;
+    struct ah_instrument instr;
+    int64_t bid, ask, bid_qty, ask_qty, quote_ts; /* latest quote (0 = none) */
+    struct ah_paper_order orders[AH_PAPER_ORDERS_MAX];
+    int n_orders;
+    struct ah_exec execs[AH_PAPER_EXEC_MAX]; /* reports not yet polled */
+    int n_execs;
+    uint64_t n_dropped; /* reports lost because execs was full (a caller bug) */
+    char seen[AH_PAPER_ORDERS_MAX * 4][AH_LINK_ID_MAX + 1]; /* recent link ids, for dedup */
+    int n_seen;
+};
+
+void ah_paper_init(struct ah_paper *p, const struct ah_instrument *in, double maker_bps,
+                   double taker_bps, int64_t latency_ms);
+/* Submits an order (req copied). Returns 0, -EEXIST for a link id already used (reported as a
+ * REJECT "duplicate orderLinkId"), or AH_E_LIMIT when too many orders are open. */
+int ah_paper_submit(struct ah_paper *p, const struct ah_order_req *req,
+                    int64_t now_us) AH_MUST_CHECK;
+/* Cancels by link id: a DONE report. Returns 0 or -ENOENT (not open). */
+int ah_paper_cancel(struct ah_paper *p, const char *link_id, int64_t now_us) AH_MUST_CHECK;
+/* Market data and time; each may activate and fill orders. */
+void ah_paper_on_quote(struct ah_paper *p, int64_t bid, int64_t bid_qty, int64_t ask,
+                       int64_t ask_qty, int64_t ts_us);
+void ah_paper_on_trade(struct ah_paper *p, int64_t px, int64_t qty, int64_t ts_us);
+void ah_paper_advance(struct ah_paper *p, int64_t now_us);
+/* Moves up to cap pending reports into out (oldest first); returns how many. */
+int ah_paper_poll(struct ah_paper *p, struct ah_exec *out, int cap);
+/* Fee of a fill worth value (quote) at bps_e4: exact, rounded up to 1e-9. */
+int64_t ah_fee_of(int64_t value, int64_t bps_e4);

@@ -26,7 +26,7 @@ static int base36(char *out, uint64_t v)
     return n;
 }
 
-void ah_bybit_link_id(char out[AH_BYBIT_LINK_ID_MAX + 1], uint64_t run_id, uint64_t attempt_id)
+void ah_bybit_link_id(char out[AH_LINK_ID_MAX + 1], uint64_t run_id, uint64_t attempt_id)
 {
     int n = 0;
 

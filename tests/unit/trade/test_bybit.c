@@ -119,7 +119,7 @@ static void test_verify(void **state)
 
 static void test_link_id(void **state)
 {
-    char a[AH_BYBIT_LINK_ID_MAX + 1], b[AH_BYBIT_LINK_ID_MAX + 1];
+    char a[AH_LINK_ID_MAX + 1], b[AH_LINK_ID_MAX + 1];
 
     (void)state;
     ah_bybit_link_id(a, 12345, 7);
