@@ -80,8 +80,6 @@ int ah_instr_format_price(const struct ah_instrument *in, int64_t px, char *buf,
 int ah_instr_format_qty(const struct ah_instrument *in, int64_t qty, char *buf,
                         size_t cap) AH_MUST_CHECK;
 
-#endif
-
 /* ---- orders and execution reports (shared by the paper venue, strategies, simulator) ---- */
 
 #define AH_LINK_ID_MAX 36 /* Bybit orderLinkId limit, without the NUL */
@@ -172,6 +170,7 @@ const char *ah_risk_breach_name(enum ah_risk_breach b);
 struct ah_paper_order {
     struct ah_order_req req;
     int64_t active_us; /* submit time + latency: the venue sees it from then on */
+    int64_t cancel_us; /* when a requested cancel takes effect (0 = none) */
     int64_t cum_qty;
     bool acked;
 };
@@ -203,7 +202,8 @@ void ah_paper_init(struct ah_paper *p, const struct ah_instrument *in, double ma
  * REJECT "duplicate orderLinkId"), or AH_E_LIMIT when too many orders are open. */
 int ah_paper_submit(struct ah_paper *p, const struct ah_order_req *req,
                     int64_t now_us) AH_MUST_CHECK;
-/* Cancels by link id: a DONE report. Returns 0 or -ENOENT (not open). */
+/* Cancels by link id; it takes effect (a DONE report) after the latency, and the order may still
+ * fill before. Returns 0 or -ENOENT (not open, or already being cancelled). */
 int ah_paper_cancel(struct ah_paper *p, const char *link_id, int64_t now_us) AH_MUST_CHECK;
 /* Market data and time; each may activate and fill orders. */
 void ah_paper_on_quote(struct ah_paper *p, int64_t bid, int64_t bid_qty, int64_t ask,
@@ -214,3 +214,73 @@ void ah_paper_advance(struct ah_paper *p, int64_t now_us);
 int ah_paper_poll(struct ah_paper *p, struct ah_exec *out, int cap);
 /* Fee of a fill worth value (quote) at bps_e4: exact, rounded up to 1e-9. */
 int64_t ah_fee_of(int64_t value, int64_t bps_e4);
+
+/* ---- strategies: common output (src/trade/convergent.c, src/trade/listen.c) ---- */
+
+enum ah_intent_kind { AH_INTENT_PLACE = 1, AH_INTENT_CANCEL };
+
+/* What a strategy wants sent. The driver checks PLACE intents with ah_risk_check_order (sells
+ * of what is held are `reducing`), sends them, and feeds every report back as an ah_exec. */
+struct ah_intent {
+    enum ah_intent_kind kind;
+    int venue; /* listen mode: index of the venue; 0 in convergent mode */
+    bool reducing;
+    struct ah_order_req req; /* CANCEL: only category, symbol and link_id are set */
+};
+
+#define AH_INTENTS_MAX 4 /* out arrays of the strategy calls hold at least this many */
+
+/* ---- convergent mode (src/trade/convergent.c) ---- */
+
+enum ah_conv_state {
+    AH_CONV_IDLE = 0,    /* waiting for a quote to place the entry */
+    AH_CONV_BUYING,      /* post-only buy resting at the bid */
+    AH_CONV_BUY_CANCEL,  /* buy cancel sent (re-price) */
+    AH_CONV_SELLING,     /* post-only take-profit sell resting */
+    AH_CONV_SELL_CANCEL, /* take-profit cancel sent (stop-loss or max hold) */
+    AH_CONV_EXITING,     /* market sell sent */
+    AH_CONV_DONE,        /* every cycle finished */
+};
+
+struct ah_cycle_result {
+    int64_t cycle;                       /* 1-based */
+    int64_t qty;                         /* base bought (and sold) */
+    int64_t buy_value, sell_value, fees; /* quote */
+    int64_t entry_px, exit_px;           /* average prices (value / qty, floored to 1e-9) */
+    int64_t pnl;                         /* sell_value - buy_value - fees */
+    int64_t entry_us, exit_us;
+    char exit_reason[16]; /* take_profit | stop_loss | max_hold */
+};
+
+struct ah_conv {
+    struct ah_instrument in;
+    char category[16];
+    int64_t amount, max_hold_us, cycles; /* cycles 0 = unlimited */
+    double tp_bps, sl_bps, reprice_bps;
+    uint64_t run_id, attempt; /* link ids: ah_bybit_link_id(run_id, attempt) */
+    enum ah_conv_state state;
+    int64_t bid, ask, quote_us;
+    char live_id[AH_LINK_ID_MAX + 1]; /* the one order this strategy has open */
+    int64_t live_px;
+    int64_t target, held, bought, buy_value, sell_value, fees, entry_us;
+    int64_t cycle; /* current cycle, 1-based */
+    char exit_reason[16];
+    struct ah_cycle_result result;
+    bool has_result;
+};
+
+/* Sets the strategy up from the trader config. attempt continues from a saved state (0 fresh).
+ * All pointers borrowed. */
+void ah_conv_init(struct ah_conv *c, const struct ah_cfg_trader *cfg,
+                  const struct ah_instrument *in, const char *category, uint64_t run_id,
+                  uint64_t attempt);
+/* Inputs. Each writes up to AH_INTENTS_MAX intents to out and returns how many. */
+int ah_conv_on_quote(struct ah_conv *c, int64_t bid, int64_t ask, int64_t ts_us,
+                     struct ah_intent *out);
+int ah_conv_on_exec(struct ah_conv *c, const struct ah_exec *e, struct ah_intent *out);
+int ah_conv_on_tick(struct ah_conv *c, int64_t now_us, struct ah_intent *out);
+/* The cycle that just finished, once: true and *out filled, or false. */
+bool ah_conv_take_result(struct ah_conv *c, struct ah_cycle_result *out);
+const char *ah_conv_state_name(enum ah_conv_state s);
+
+#endif

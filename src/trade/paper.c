@@ -142,11 +142,15 @@ static void sweep(struct ah_paper *p, int64_t ts, int64_t trade_px, int64_t trad
         struct ah_paper_order *o = &p->orders[i];
         bool done = false;
 
-        if (o->active_us > ts) {
+        if (o->active_us > ts && (o->cancel_us == 0 || o->cancel_us > ts)) {
             i++;
             continue;
         }
-        if (!o->acked) {
+        if (o->cancel_us != 0 && o->cancel_us <= ts) {
+            /* An order the venue never saw is dropped without an ACK. */
+            (void)emit(p, o, AH_EXEC_DONE, o->cancel_us, "Cancelled");
+            done = true;
+        } else if (!o->acked) {
             done = activate(p, o, ts);
         } else if (trade_px > 0) {
             done = match_resting(p, o, trade_px, trade_qty, ts);
@@ -204,11 +208,11 @@ int ah_paper_cancel(struct ah_paper *p, const char *link_id, int64_t now_us)
     for (int i = 0; i < p->n_orders; i++) {
         struct ah_paper_order *o = &p->orders[i];
 
-        if (strcmp(o->req.link_id, link_id) == 0) {
-            /* The venue confirms after the latency; an order it has not seen yet is simply
-             * dropped (no ACK ever goes out for it). */
-            (void)emit(p, o, AH_EXEC_DONE, now_us + p->latency_us, "Cancelled");
-            remove_at(p, i);
+        if (strcmp(o->req.link_id, link_id) == 0 && o->cancel_us == 0) {
+            /* The cancel reaches the venue after the latency; the order can still fill until
+             * then. */
+            o->cancel_us = now_us + p->latency_us;
+            sweep(p, now_us, 0, 0);
             return 0;
         }
     }

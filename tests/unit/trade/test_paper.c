@@ -162,7 +162,10 @@ static void test_cancel_and_fee_rounding(void **state)
     ah_paper_advance(&p, T0 + 20 * MS);
     assert_int_equal(ah_paper_poll(&p, e, 8), 1);
     assert_int_equal(ah_paper_cancel(&p, "c1", T0 + 30 * MS), 0);
-    assert_int_equal(ah_paper_cancel(&p, "c1", T0 + 30 * MS), -ENOENT);
+    assert_int_equal(ah_paper_cancel(&p, "c1", T0 + 30 * MS), -ENOENT); /* already cancelling */
+    ah_paper_advance(&p, T0 + 49 * MS);
+    assert_int_equal(ah_paper_poll(&p, e, 8), 0); /* not before the latency */
+    ah_paper_advance(&p, T0 + 50 * MS);
     assert_int_equal(ah_paper_poll(&p, e, 8), 1);
     assert_int_equal(e[0].kind, AH_EXEC_DONE);
     assert_int_equal(e[0].ts_us, T0 + 50 * MS);
