@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "arbhub/compiler.h"
+#include "arbhub/event.h"
 
 /* ---- exact decimals (src/trade/decimal.c) ---- */
 
@@ -282,5 +283,73 @@ int ah_conv_on_tick(struct ah_conv *c, int64_t now_us, struct ah_intent *out);
 /* The cycle that just finished, once: true and *out filled, or false. */
 bool ah_conv_take_result(struct ah_conv *c, struct ah_cycle_result *out);
 const char *ah_conv_state_name(enum ah_conv_state s);
+
+/* ---- listen mode (src/trade/listen.c) ---- */
+
+#define AH_LISTEN_VENUES 8 /* venue index = enum ah_exchange_id */
+
+enum ah_leg_policy { AH_LEG_CANCEL = 0, AH_LEG_REVERSE, AH_LEG_PROCEED };
+
+enum ah_listen_state {
+    AH_LISTEN_IDLE = 0,
+    AH_LISTEN_LEGS,   /* both IOC legs sent */
+    AH_LISTEN_CANCEL, /* a leg passed the time limit: cancel sent */
+    AH_LISTEN_REPAIR, /* the single-leg policy's market order is out */
+};
+
+struct ah_listen_venue {
+    struct ah_instrument in;
+    int64_t base, quote; /* pre-positioned balances (1e-9 units) */
+    double taker_bps;
+};
+
+struct ah_arb_result {
+    int buy_venue, sell_venue;
+    int64_t buy_qty, sell_qty;     /* filled on each leg (repairs included) */
+    int64_t buy_value, sell_value; /* quote */
+    int64_t fees;
+    int64_t pnl;      /* sell_value - buy_value - fees */
+    int64_t unhedged; /* base bought minus base sold (0 = hedged) */
+    char outcome[24]; /* hedged | cancel | reverse | proceed | timeout */
+};
+
+struct ah_listen {
+    char category[16];
+    struct ah_listen_venue venue[AH_LISTEN_VENUES];
+    double threshold_bps;
+    int64_t min_quote, amount, timeout_us;
+    enum ah_leg_policy policy;
+    bool armed[AH_LISTEN_VENUES][AH_LISTEN_VENUES]; /* false after firing until below threshold */
+    uint64_t run_id, attempt;
+    enum ah_listen_state state;
+    int64_t deadline_us;
+    int buy_v, sell_v;
+    int64_t buy_px, sell_px;            /* last quote of each leg, for repair orders */
+    char leg_id[2][AH_LINK_ID_MAX + 1]; /* [0] buy leg, [1] sell leg; "" when finished */
+    char repair_id[AH_LINK_ID_MAX + 1];
+    int repair_v;
+    struct ah_arb_result cur;
+    struct ah_arb_result result;
+    bool has_result;
+    uint64_t n_fired, n_skipped_size;
+};
+
+/* Venues are configured with ah_listen_venue() before use. policy from "cancel" | "reverse" |
+ * "proceed" (anything else: cancel). */
+void ah_listen_init(struct ah_listen *l, const struct ah_cfg_trader *cfg, const char *category,
+                    uint64_t run_id, uint64_t attempt);
+void ah_listen_venue(struct ah_listen *l, int venue, const struct ah_instrument *in, int64_t base,
+                     int64_t quote, double taker_bps);
+/* A spread update of this symbol. Fires both IOC legs (2 intents) when net_bps exceeds the
+ * threshold, the pair is armed, nothing else is in flight, and the executable size within the
+ * balances is worth at least min_qty_quote; the pair then stays disarmed until its net spread
+ * drops to the threshold or below. Returns the intent count. */
+int ah_listen_on_spread(struct ah_listen *l, const struct ah_spread *sp, int64_t now_us,
+                        struct ah_intent *out);
+/* Execution report of a leg or repair order (e->venue set by the driver). */
+int ah_listen_on_exec(struct ah_listen *l, const struct ah_exec *e, struct ah_intent *out);
+/* Enforces single_leg_timeout_ms on the legs and on the repair. */
+int ah_listen_on_tick(struct ah_listen *l, int64_t now_us, struct ah_intent *out);
+bool ah_listen_take_result(struct ah_listen *l, struct ah_arb_result *out);
 
 #endif
