@@ -85,6 +85,9 @@ int ah_bybit_headers_build(struct ah_bybit_headers *h, const char *api_key, cons
  * order (110072/170141) instead of doubling it. run_id identifies one trader's state file. */
 void ah_bybit_link_id(char out[AH_LINK_ID_MAX + 1], uint64_t run_id, uint64_t attempt_id);
 
+/* True if link_id was made by ah_bybit_link_id with this run_id. */
+bool ah_bybit_link_is_ours(const char *link_id, uint64_t run_id);
+
 /* JSON bodies for POST /v5/order/create and /v5/order/cancel. Prices and quantities are written
  * as exact strings on the instrument's steps. Returns the length, or AH_E_LIMIT (buffer too
  * small), AH_E_PARSE (price/qty off the instrument's grid) or -EINVAL (no link id). */

@@ -39,6 +39,16 @@ void ah_bybit_link_id(char out[AH_LINK_ID_MAX + 1], uint64_t run_id, uint64_t at
     out[n] = '\0';
 }
 
+bool ah_bybit_link_is_ours(const char *link_id, uint64_t run_id)
+{
+    char prefix[AH_LINK_ID_MAX + 1];
+    size_t n;
+
+    ah_bybit_link_id(prefix, run_id, 0);
+    n = strlen(prefix) - 1; /* "ah<run>-" without the attempt digit */
+    return strncmp(link_id, prefix, n) == 0;
+}
+
 static const char *side_name(enum ah_order_side s)
 {
     return s == AH_SELL ? "Sell" : "Buy";

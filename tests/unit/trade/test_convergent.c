@@ -42,7 +42,7 @@ static void pump(struct rig *r)
     struct ah_intent out[AH_INTENTS_MAX];
     int n;
 
-    while ((n = ah_paper_poll(&r->paper, e, 16)) > 0) {
+    for (n = ah_paper_poll(&r->paper, e, 16); n > 0; n = ah_paper_poll(&r->paper, e, 16)) {
         for (int i = 0; i < n; i++) {
             if (e[i].kind == AH_EXEC_FILL && r->n_fills < 64) {
                 r->fills[r->n_fills++] = e[i];
