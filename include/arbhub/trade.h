@@ -234,14 +234,18 @@ struct ah_intent {
 /* ---- convergent mode (src/trade/convergent.c) ---- */
 
 enum ah_conv_state {
-    AH_CONV_IDLE = 0,    /* waiting for a quote to place the entry */
-    AH_CONV_BUYING,      /* post-only buy resting at the bid */
-    AH_CONV_BUY_CANCEL,  /* buy cancel sent (re-price) */
-    AH_CONV_SELLING,     /* post-only take-profit sell resting */
-    AH_CONV_SELL_CANCEL, /* take-profit cancel sent (stop-loss or max hold) */
-    AH_CONV_EXITING,     /* market sell sent */
-    AH_CONV_DONE,        /* every cycle finished */
+    AH_CONV_IDLE = 0,     /* waiting for a quote to place the entry */
+    AH_CONV_BUYING,       /* post-only buy resting at the bid */
+    AH_CONV_BUY_CANCEL,   /* buy cancel sent (re-price) */
+    AH_CONV_SELLING,      /* post-only take-profit sell resting */
+    AH_CONV_SELL_CANCEL,  /* take-profit cancel sent (stop-loss or max hold) */
+    AH_CONV_EXITING,      /* market sell sent */
+    AH_CONV_DONE,         /* every cycle finished, or stopped after refusals */
+    AH_CONV_REPLACE_TP,   /* take-profit refused: re-sent on the next quote */
+    AH_CONV_REPLACE_EXIT, /* market exit refused: re-sent on the next quote */
 };
+
+#define AH_CONV_MAX_REJECTS 5
 
 struct ah_cycle_result {
     int64_t cycle;                       /* 1-based */
@@ -266,6 +270,7 @@ struct ah_conv {
     int64_t target, held, bought, buy_value, sell_value, fees, entry_us;
     int64_t cycle; /* current cycle, 1-based */
     char exit_reason[16];
+    int n_rejects; /* refusals in a row */
     struct ah_cycle_result result;
     bool has_result;
 };

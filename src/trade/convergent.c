@@ -35,8 +35,9 @@ void ah_conv_init(struct ah_conv *c, const struct ah_cfg_trader *cfg,
 
 const char *ah_conv_state_name(enum ah_conv_state s)
 {
-    static const char *const names[] = {"idle",        "buying",  "buy_cancel", "selling",
-                                        "sell_cancel", "exiting", "done"};
+    static const char *const names[] = {"idle",    "buying",      "buy_cancel",
+                                        "selling", "sell_cancel", "exiting",
+                                        "done",    "replace_tp",  "replace_exit"};
 
     return (unsigned)s < AH_ARRAY_LEN(names) ? names[s] : "unknown";
 }
@@ -197,6 +198,10 @@ int ah_conv_on_quote(struct ah_conv *c, int64_t bid, int64_t ask, int64_t ts_us,
     switch (c->state) {
     case AH_CONV_IDLE:
         return bid > 0 ? place_buy(c, out) : 0;
+    case AH_CONV_REPLACE_TP:
+        return place_take_profit(c, out);
+    case AH_CONV_REPLACE_EXIT:
+        return place_exit(c, out);
     case AH_CONV_BUYING:
         /* The bid moved away (up) by more than the step: chase it. */
         if (bid > scale_bps(c->live_px, c->reprice_bps)) {
@@ -266,6 +271,35 @@ static int on_done(struct ah_conv *c, const struct ah_exec *e, struct ah_intent 
     }
 }
 
+/* A refused order never existed. It is re-sent on the next quote, never from inside this call
+ * (a venue that refuses everything must not turn into a tight loop), and after
+ * AH_CONV_MAX_REJECTS refusals in a row the strategy stops. */
+static int on_reject(struct ah_conv *c, const struct ah_exec *e, struct ah_intent *out)
+{
+    c->live_id[0] = '\0';
+    if (++c->n_rejects >= AH_CONV_MAX_REJECTS) {
+        AH_ERROR("trade", "[convergent %s] %d orders refused in a row (last: %s); stopping",
+                 c->in.symbol, c->n_rejects, e->reason);
+        c->state = AH_CONV_DONE;
+        return 0;
+    }
+    switch (c->state) {
+    case AH_CONV_BUYING:
+    case AH_CONV_BUY_CANCEL:
+        c->state = c->held > 0 ? AH_CONV_SELLING : AH_CONV_IDLE;
+        return c->held > 0 ? place_take_profit(c, out) : 0;
+    case AH_CONV_SELLING:
+        c->state = AH_CONV_REPLACE_TP;
+        return 0;
+    case AH_CONV_SELL_CANCEL:
+    case AH_CONV_EXITING:
+        c->state = AH_CONV_REPLACE_EXIT;
+        return 0;
+    default:
+        return 0;
+    }
+}
+
 int ah_conv_on_exec(struct ah_conv *c, const struct ah_exec *e, struct ah_intent *out)
 {
     if (c->live_id[0] == '\0' || strcmp(e->link_id, c->live_id) != 0) {
@@ -276,9 +310,11 @@ int ah_conv_on_exec(struct ah_conv *c, const struct ah_exec *e, struct ah_intent
         on_fill(c, e);
         return 0;
     case AH_EXEC_DONE:
-    case AH_EXEC_REJECT:
         return on_done(c, e, out);
+    case AH_EXEC_REJECT:
+        return on_reject(c, e, out);
     case AH_EXEC_ACK:
+        c->n_rejects = 0;
         return 0;
     }
     return 0;

@@ -247,6 +247,9 @@ int ah_listen_on_exec(struct ah_listen *l, const struct ah_exec *e, struct ah_in
     if (leg == 2) {
         /* A market repair can fill partly (thin book): repeat until flat or out of time. */
         l->repair_id[0] = '\0';
+        if (e->kind == AH_EXEC_REJECT) {
+            return finish(l, "repair_refused"); /* never retried in a loop: reported */
+        }
         if (l->cur.buy_qty != l->cur.sell_qty && e->ts_us < l->deadline_us) {
             return resolve(l, e->ts_us, out);
         }

@@ -183,9 +183,13 @@ static void test_reprice_and_post_only_reject(void **state)
     assert_int_equal(r.paper.n_orders, 1);
     assert_int_equal(r.paper.orders[0].req.px, D("27020"));
     assert_string_equal(r.paper.orders[0].req.link_id, "ah25-2");
-    /* Before the venue sees it, the ask drops onto 27020: post-only rejected, re-placed. */
+    /* Before the venue sees it, the ask drops onto 27020: post-only rejected, re-placed at the
+     * next quote (never from inside the report). */
     quote(&r, "27019.5", "27020", 50);
     tick(&r, 60);
+    assert_int_equal(r.conv.state, AH_CONV_IDLE);
+    assert_int_equal(r.paper.n_orders, 0);
+    quote(&r, "27019.5", "27020", 10);
     assert_int_equal(r.conv.state, AH_CONV_BUYING);
     assert_string_equal(r.paper.orders[0].req.link_id, "ah25-3");
     assert_int_equal(r.paper.orders[0].req.px, D("27019.5"));

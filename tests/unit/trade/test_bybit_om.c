@@ -1,0 +1,291 @@
+/* SPDX-License-Identifier: MIT */
+/* The order manager end to end without sockets: convergent mode -> signed requests -> the Bybit
+ * simulator -> responses -> execution reports -> the strategy. Full cycles whose PnL equals the
+ * simulator's wallet change, HTTP retries that cannot double an order, auth and balance errors
+ * with clear messages, and cancel-all leaving nothing open. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "arbhub/bybit_om.h"
+#include "arbhub/bybit_sim.h"
+#include "arbhub/config.h"
+#include "arbhub/err.h"
+
+#define T0_MS 1700000000000LL
+
+static int64_t D(const char *s)
+{
+    int64_t v = 0;
+
+    assert_int_equal(ah_dec_parse_str(s, &v), 0);
+    return v;
+}
+
+static const struct ah_instrument btc = {.symbol = "BTCUSDT",
+                                         .tick = 100000000,
+                                         .qty_step = 1000,
+                                         .min_qty = 11000,
+                                         .min_notional = 5000000000LL};
+
+struct rig {
+    struct ah_bybit_sim *sim;
+    struct ah_bybit_om om;
+    struct ah_conv conv;
+    int64_t now_ms;
+    int64_t last_ret;
+    char last_reason[64];
+    int n_rejects;
+    struct ah_cycle_result results[4];
+    int n_results;
+};
+
+static void feed(struct rig *r, const struct ah_exec *e, int n);
+
+/* Sends one built request to the simulator and feeds the answer back. */
+static void transport(struct rig *r, const struct ah_bybit_http *h)
+{
+    static char body[16384];
+    struct ah_bybit_sim_req q = {.method = h->method,
+                                 .path = h->path,
+                                 .query = h->query,
+                                 .body = h->body,
+                                 .body_len = h->body_len};
+    struct ah_bybit_sim_resp resp = {.body = body, .cap = sizeof(body)};
+    struct ah_exec e[16];
+    int n;
+
+    q.auth =
+        (struct ah_bybit_auth){h->hdr.api_key, h->hdr.timestamp, h->hdr.sign, h->hdr.recv_window};
+    assert_int_equal(ah_bybit_sim_handle(r->sim, &q, r->now_ms, &resp), 0);
+    n = ah_bybit_om_on_response(&r->om, h, body, resp.len, r->now_ms * 1000, e, 16, &r->last_ret);
+    assert_true(n >= 0);
+    feed(r, e, n);
+}
+
+static void send_intents(struct rig *r, const struct ah_intent *in, int n)
+{
+    struct ah_bybit_http h;
+
+    for (int i = 0; i < n; i++) {
+        assert_int_equal(ah_bybit_om_request(&r->om, &in[i], r->now_ms, &h), 0);
+        transport(r, &h);
+    }
+}
+
+static void feed(struct rig *r, const struct ah_exec *e, int n)
+{
+    struct ah_intent out[AH_INTENTS_MAX];
+
+    for (int i = 0; i < n; i++) {
+        if (e[i].kind == AH_EXEC_REJECT) {
+            r->n_rejects++;
+            snprintf(r->last_reason, sizeof(r->last_reason), "%s", e[i].reason);
+        }
+        send_intents(r, out, ah_conv_on_exec(&r->conv, &e[i], out));
+        if (ah_conv_take_result(&r->conv, &r->results[r->n_results]) && r->n_results < 3) {
+            r->n_results++;
+        }
+    }
+}
+
+/* REST polling fallback: asks for every open order once. */
+static void poll_all(struct rig *r)
+{
+    const char *ids[AH_OM_ORDERS_MAX];
+    char copy[AH_OM_ORDERS_MAX][AH_LINK_ID_MAX + 1];
+    struct ah_bybit_http h;
+    int n = ah_bybit_om_open(&r->om, ids, AH_OM_ORDERS_MAX);
+
+    for (int i = 0; i < n; i++) {
+        snprintf(copy[i], sizeof(copy[i]), "%s", ids[i]);
+    }
+    for (int i = 0; i < n; i++) {
+        assert_int_equal(ah_bybit_om_poll(&r->om, copy[i], r->now_ms, &h), 0);
+        transport(r, &h);
+    }
+}
+
+static void market(struct rig *r, const char *bid, const char *ask)
+{
+    struct ah_intent out[AH_INTENTS_MAX];
+
+    r->now_ms += 1000;
+    assert_true(ah_bybit_sim_set_price(r->sim, "BTCUSDT", D(bid), D(ask), r->now_ms) >= 0);
+    poll_all(r);
+    send_intents(r, out, ah_conv_on_quote(&r->conv, D(bid), D(ask), r->now_ms * 1000, out));
+}
+
+static void rig_init(struct rig *r, const char *secret, int64_t cycles, double amount)
+{
+    struct ah_bybit_sim_cfg scfg = {.maker_bps = 1, .taker_bps = 10, .order_limit_per_s = 20};
+    struct ah_cfg cfg;
+
+    memset(r, 0, sizeof(*r));
+    r->sim = ah_bybit_sim_create(&scfg);
+    assert_int_equal(ah_bybit_sim_add_account(r->sim, "key1", "secret1"), 0);
+    assert_int_equal(ah_bybit_sim_set_balance(r->sim, 0, "USDT", D("1000")), 0);
+    assert_int_equal(ah_bybit_sim_add_instrument(r->sim, &btc, "BTC", "USDT"), 0);
+    assert_int_equal(ah_bybit_om_init(&r->om, "key1", secret, &btc), 0);
+    ah_config_defaults(&cfg);
+    cfg.trader.amount_quote = amount;
+    cfg.trader.cycles = cycles;
+    cfg.trader.take_profit_bps = 20;
+    cfg.trader.stop_loss_bps = 50;
+    ah_conv_init(&r->conv, &cfg.trader, &btc, "spot", 42, 0);
+    r->now_ms = T0_MS;
+}
+
+static int64_t usdt(struct rig *r)
+{
+    int64_t f = 0, l = 0;
+
+    assert_int_equal(ah_bybit_sim_balance(r->sim, 0, "USDT", &f, &l), 0);
+    return f + l;
+}
+
+static void test_full_cycles_against_sim(void **state)
+{
+    static struct rig r;
+    int64_t start;
+    int64_t sum = 0;
+    int64_t f = 0, l = 0;
+
+    (void)state;
+    rig_init(&r, "secret1", 2, 100);
+    start = usdt(&r);
+    market(&r, "27000", "27000.1");
+    assert_int_equal(r.conv.state, AH_CONV_BUYING);
+    assert_int_equal(ah_bybit_sim_open_orders(r.sim, 0), 1);
+    market(&r, "26999.8", "26999.9"); /* ask trades through 27000: filled (seen by the poll) */
+    market(&r, "26999.8", "26999.9");
+    assert_int_equal(r.conv.state, AH_CONV_SELLING);
+    market(&r, "27054.1", "27054.2"); /* bid through the 27054 take-profit */
+    market(&r, "27054.1", "27054.2");
+    assert_int_equal(r.n_results, 1);
+    /* Cycle 2 re-entered at once at the last bid, 27054.1; the ask comes down through it. */
+    assert_int_equal(r.conv.state, AH_CONV_BUYING);
+    market(&r, "27000", "27000.1");
+    market(&r, "27000", "27000.1");
+    assert_int_equal(r.conv.state, AH_CONV_SELLING);
+    /* -77 bps: stop-loss. Each step is learnt by the next poll: the cancel, then the exit. */
+    market(&r, "26845", "26845.1");
+    assert_int_equal(r.conv.state, AH_CONV_SELL_CANCEL);
+    market(&r, "26845", "26845.1");
+    assert_int_equal(r.conv.state, AH_CONV_EXITING);
+    market(&r, "26845", "26845.1");
+    assert_int_equal(r.n_results, 2);
+    assert_int_equal(r.conv.state, AH_CONV_DONE);
+    assert_string_equal(r.results[0].exit_reason, "take_profit");
+    assert_string_equal(r.results[1].exit_reason, "stop_loss");
+    assert_int_equal(r.results[0].qty, D("0.003703")); /* 100 / 27000 on 0.000001 */
+    for (int i = 0; i < 2; i++) {
+        sum += r.results[i].pnl;
+    }
+    /* What the trader booked is exactly what the venue's wallet shows. */
+    assert_int_equal(sum, usdt(&r) - start);
+    assert_int_equal(ah_bybit_sim_balance(r.sim, 0, "BTC", &f, &l), 0);
+    assert_int_equal(f + l, 0);
+    assert_int_equal(ah_bybit_sim_open_orders(r.sim, 0), 0);
+    ah_bybit_sim_destroy(r.sim);
+}
+
+static void test_retry_never_doubles(void **state)
+{
+    static struct rig r;
+    struct ah_intent in = {.kind = AH_INTENT_PLACE,
+                           .req = {.category = "spot",
+                                   .symbol = "BTCUSDT",
+                                   .side = AH_BUY,
+                                   .type = AH_OTYPE_LIMIT,
+                                   .tif = AH_TIF_GTC,
+                                   .px = 26000000000000LL,
+                                   .qty = 1000000,
+                                   .link_id = "ah16-9"}};
+    struct ah_bybit_http h;
+
+    (void)state;
+    rig_init(&r, "secret1", 1, 100);
+    assert_int_equal(ah_bybit_sim_set_price(r.sim, "BTCUSDT", D("27000"), D("27000.1"), T0_MS), 0);
+    assert_int_equal(ah_bybit_om_request(&r.om, &in, r.now_ms, &h), 0);
+    transport(&r, &h);
+    /* The answer was lost; the same attempt is sent again (even with a changed price). */
+    in.req.px = D("26500");
+    r.now_ms += 500;
+    assert_int_equal(ah_bybit_om_request(&r.om, &in, r.now_ms, &h), 0);
+    assert_non_null(strstr(h.body, "\"price\":\"26000\""));
+    transport(&r, &h);
+    assert_int_equal(r.last_ret, 170141);
+    assert_int_equal(r.n_rejects, 0); /* a duplicate means the first got through */
+    assert_int_equal(ah_bybit_sim_open_orders(r.sim, 0), 1);
+    ah_bybit_sim_destroy(r.sim);
+}
+
+static void test_bad_secret_and_balance(void **state)
+{
+    static struct rig r;
+
+    (void)state;
+    rig_init(&r, "not-the-secret", 1, 100);
+    market(&r, "27000", "27000.1");
+    assert_int_equal(r.last_ret, 10004);
+    assert_string_equal(r.last_reason, "10004 signature error: check the API secret");
+    assert_int_equal(ah_bybit_sim_open_orders(r.sim, 0), 0);
+    /* Re-sent once per quote, and after AH_CONV_MAX_REJECTS refusals the strategy stops. */
+    for (int i = 0; i < 6; i++) {
+        market(&r, "27000", "27000.1");
+    }
+    assert_int_equal(r.n_rejects, AH_CONV_MAX_REJECTS);
+    assert_int_equal(r.conv.state, AH_CONV_DONE);
+    ah_bybit_sim_destroy(r.sim);
+
+    rig_init(&r, "secret1", 1, 5000); /* 5000 USDT wanted, 1000 held */
+    market(&r, "27000", "27000.1");
+    assert_int_equal(r.last_ret, 170131);
+    assert_string_equal(r.last_reason, "170131 insufficient balance");
+    assert_int_equal(ah_bybit_sim_open_orders(r.sim, 0), 0);
+    ah_bybit_sim_destroy(r.sim);
+}
+
+static void test_cancel_all_on_exit(void **state)
+{
+    static struct rig r;
+    const char *ids[AH_OM_ORDERS_MAX];
+    struct ah_intent cancel = {.kind = AH_INTENT_CANCEL,
+                               .req = {.category = "spot", .symbol = "BTCUSDT"}};
+    int n;
+
+    (void)state;
+    rig_init(&r, "secret1", 1, 100);
+    market(&r, "27000", "27000.1");
+    assert_int_equal(ah_bybit_sim_open_orders(r.sim, 0), 1);
+    /* SIGINT: cancel every open order, then poll until none is left. */
+    n = ah_bybit_om_open(&r.om, ids, AH_OM_ORDERS_MAX);
+    assert_int_equal(n, 1);
+    snprintf(cancel.req.link_id, sizeof(cancel.req.link_id), "%s", ids[0]);
+    send_intents(&r, &cancel, 1);
+    assert_int_equal(r.last_ret, 0);
+    r.conv.state = AH_CONV_DONE; /* the strategy is stopping: no re-entry */
+    poll_all(&r);
+    assert_int_equal(ah_bybit_om_open(&r.om, ids, AH_OM_ORDERS_MAX), 0);
+    assert_int_equal(ah_bybit_sim_open_orders(r.sim, 0), 0);
+    assert_int_equal(usdt(&r), D("1000"));
+    ah_bybit_sim_destroy(r.sim);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_full_cycles_against_sim),
+        cmocka_unit_test(test_retry_never_doubles),
+        cmocka_unit_test(test_bad_secret_and_balance),
+        cmocka_unit_test(test_cancel_all_on_exit),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
