@@ -288,6 +288,17 @@ int ah_conv_on_tick(struct ah_conv *c, int64_t now_us, struct ah_intent *out);
 /* The cycle that just finished, once: true and *out filled, or false. */
 bool ah_conv_take_result(struct ah_conv *c, struct ah_cycle_result *out);
 const char *ah_conv_state_name(enum ah_conv_state s);
+/* After a restart: the open cycle's figures from the saved state. The strategy waits in IDLE
+ * (nothing held) until ah_conv_resume. */
+void ah_conv_restore(struct ah_conv *c, int64_t cycle, int64_t held, int64_t bought,
+                     int64_t buy_value, int64_t sell_value, int64_t fees, int64_t entry_us);
+/* A fill of an order from before the restart (no longer this strategy's live order) still moves
+ * the position and the cycle's figures. */
+void ah_conv_absorb_fill(struct ah_conv *c, const struct ah_exec *e);
+/* Recovery is over (every old order finished): holding -> the take-profit is re-placed on the
+ * next quote; a cycle completed while down -> its result is produced and the next cycle starts
+ * (intents in out); otherwise a fresh entry on the next quote. Returns the intent count. */
+int ah_conv_resume(struct ah_conv *c, int64_t now_us, struct ah_intent *out);
 
 /* ---- listen mode (src/trade/listen.c) ---- */
 

@@ -32,8 +32,10 @@ struct ah_state_meta {
     uint64_t run_id;  /* link-id namespace of this state file */
     uint64_t attempt; /* last link-id attempt used: never reused */
     int64_t cycle;
-    int64_t held;            /* base held by the strategy */
-    int64_t buy_value, fees; /* of the open cycle */
+    int64_t held;   /* base held by the strategy */
+    int64_t bought; /* of the open cycle: base bought, quote spent and received, fees */
+    int64_t buy_value, sell_value, fees;
+    int64_t entry_us;
     char strategy_state[16];
 };
 

@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "arbhub/bybit_rest.h"
 #include "arbhub/compiler.h"
 #include "arbhub/trade.h"
 #include "arbhub/trade_state.h"
@@ -34,6 +35,8 @@ struct ah_trader {
     struct ah_state_order open[AH_TRADER_OPEN_MAX];
     int n_open;
     bool stopping;
+    bool recovering; /* restarted: old orders not settled yet, the strategy waits */
+    bool reconciled;
     uint64_t n_refused;          /* PLACE intents stopped by the risk limits or the send callback */
     struct ah_cycle_result last; /* latest journaled cycle */
     int64_t n_cycles;
@@ -46,6 +49,14 @@ int ah_trader_init(struct ah_trader *t, const struct ah_cfg_trader *cfg,
                    const struct ah_instrument *in, const char *category, const char *journal_symbol,
                    int64_t wall_us, ah_trader_send_fn *send_cb, void *send_arg) AH_MUST_CHECK;
 void ah_trader_fini(struct ah_trader *t);
+/* After a restart (and harmless on a fresh start): settles the saved orders against the venue's
+ * open orders (GET /v5/order/realtime) with ah_reconcile. Our orders still open at the venue are
+ * cancelled; saved orders the venue does not list stay to be polled by the caller (their reports
+ * through ah_trader_on_exec settle them). Once all are finished the strategy resumes from the
+ * saved position. Never places an order. Returns how many orders remain to settle, or a
+ * negative code. */
+int ah_trader_reconcile(struct ah_trader *t, const struct ah_bybit_order *venue, int n_venue,
+                        int64_t now_us) AH_MUST_CHECK;
 void ah_trader_on_quote(struct ah_trader *t, int64_t bid, int64_t ask, int64_t ts_us);
 void ah_trader_on_exec(struct ah_trader *t, const struct ah_exec *e);
 /* Timer: max hold and stale market data. */

@@ -329,3 +329,37 @@ bool ah_conv_take_result(struct ah_conv *c, struct ah_cycle_result *out)
     c->has_result = false;
     return true;
 }
+
+void ah_conv_restore(struct ah_conv *c, int64_t cycle, int64_t held, int64_t bought,
+                     int64_t buy_value, int64_t sell_value, int64_t fees, int64_t entry_us)
+{
+    c->cycle = cycle > 0 ? cycle : 1;
+    c->held = held;
+    c->bought = bought;
+    c->target = bought;
+    c->buy_value = buy_value;
+    c->sell_value = sell_value;
+    c->fees = fees;
+    c->entry_us = entry_us;
+    c->state = AH_CONV_IDLE;
+    c->live_id[0] = '\0';
+}
+
+void ah_conv_absorb_fill(struct ah_conv *c, const struct ah_exec *e)
+{
+    on_fill(c, e);
+    c->target = c->bought;
+}
+
+int ah_conv_resume(struct ah_conv *c, int64_t now_us, struct ah_intent *out)
+{
+    if (c->held > 0) {
+        c->state = AH_CONV_REPLACE_TP;
+        return 0;
+    }
+    if (c->bought > 0) {
+        snprintf(c->exit_reason, sizeof(c->exit_reason), "recovered");
+        return finish_cycle(c, now_us, out);
+    }
+    return start_cycle(c, out);
+}

@@ -24,7 +24,7 @@ static const char schema[] =
     "PRAGMA synchronous=FULL;"
     "CREATE TABLE IF NOT EXISTS meta(id INTEGER PRIMARY KEY CHECK (id = 1), run_id INTEGER,"
     " attempt INTEGER, cycle INTEGER, held INTEGER, buy_value INTEGER, fees INTEGER,"
-    " strategy_state TEXT);"
+    " strategy_state TEXT, bought INTEGER, sell_value INTEGER, entry_us INTEGER);"
     "CREATE TABLE IF NOT EXISTS orders(link_id TEXT PRIMARY KEY, order_id TEXT, category TEXT,"
     " symbol TEXT, side INTEGER, type INTEGER, tif INTEGER, px INTEGER, qty INTEGER,"
     " cum_qty INTEGER, status INTEGER, ts_us INTEGER);";
@@ -47,9 +47,11 @@ static int prepare_all(struct ah_state *st)
     rc |= prepare(st, &st->del_order, "DELETE FROM orders WHERE link_id = ?1");
     rc |= prepare(st, &st->list_orders,
                   "SELECT * FROM orders WHERE status <> 2 ORDER BY ts_us, rowid");
-    rc |= prepare(st, &st->save_meta, "INSERT OR REPLACE INTO meta VALUES(1,?1,?2,?3,?4,?5,?6,?7)");
+    rc |= prepare(st, &st->save_meta,
+                  "INSERT OR REPLACE INTO meta VALUES(1,?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)");
     rc |= prepare(st, &st->load_meta,
-                  "SELECT run_id, attempt, cycle, held, buy_value, fees, strategy_state"
+                  "SELECT run_id, attempt, cycle, held, buy_value, fees, strategy_state, bought,"
+                  " sell_value, entry_us"
                   " FROM meta WHERE id = 1");
     return rc != 0 ? AH_E_CORRUPT : 0;
 }
@@ -123,6 +125,9 @@ int ah_state_save_meta(struct ah_state *st, const struct ah_state_meta *m)
     sqlite3_bind_int64(s, 5, m->buy_value);
     sqlite3_bind_int64(s, 6, m->fees);
     sqlite3_bind_text(s, 7, m->strategy_state, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(s, 8, m->bought);
+    sqlite3_bind_int64(s, 9, m->sell_value);
+    sqlite3_bind_int64(s, 10, m->entry_us);
     return step_done(st, s);
 }
 
@@ -147,6 +152,9 @@ int ah_state_load_meta(struct ah_state *st, struct ah_state_meta *m)
         m->buy_value = sqlite3_column_int64(s, 4);
         m->fees = sqlite3_column_int64(s, 5);
         copy_text(m->strategy_state, sizeof(m->strategy_state), s, 6);
+        m->bought = sqlite3_column_int64(s, 7);
+        m->sell_value = sqlite3_column_int64(s, 8);
+        m->entry_us = sqlite3_column_int64(s, 9);
     }
     sqlite3_reset(s);
     return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? -ENOENT : -EIO;

@@ -21,8 +21,11 @@ static void save_meta(struct ah_trader *t)
     m->attempt = t->conv.attempt;
     m->cycle = t->conv.cycle;
     m->held = t->conv.held;
+    m->bought = t->conv.bought;
     m->buy_value = t->conv.buy_value;
+    m->sell_value = t->conv.sell_value;
     m->fees = t->conv.fees;
+    m->entry_us = t->conv.entry_us;
     snprintf(m->strategy_state, sizeof(m->strategy_state), "%s", ah_conv_state_name(t->conv.state));
     if (t->st != NULL && ah_state_save_meta(t->st, m) < 0) {
         AH_ERROR("trade", "state: could not save; continuing without durability");
@@ -58,7 +61,16 @@ int ah_trader_init(struct ah_trader *t, const struct ah_cfg_trader *cfg,
     ah_risk_init(&t->risk, cfg);
     ah_conv_init(&t->conv, cfg, in, category, t->meta.run_id, t->meta.attempt);
     if (t->meta.cycle > 0) {
-        t->conv.cycle = t->meta.cycle;
+        /* A restart: nothing is sent until ah_trader_reconcile has settled the old orders. */
+        ah_conv_restore(&t->conv, t->meta.cycle, t->meta.held, t->meta.bought, t->meta.buy_value,
+                        t->meta.sell_value, t->meta.fees, t->meta.entry_us);
+        t->recovering = true;
+        /* The saved orders are tracked from now on, so reports that arrive before the
+         * reconcile still settle them. */
+        if (ah_state_orders(t->st, t->open, AH_TRADER_OPEN_MAX, &t->n_open) < 0) {
+            AH_ERROR("trade", "state: saved orders unreadable; reconcile from the venue only");
+            t->n_open = 0;
+        }
     }
     save_meta(t);
     return 0;
@@ -190,6 +202,28 @@ static void track(struct ah_trader *t, const struct ah_exec *e)
     }
 }
 
+/* Every order from before the restart is finished: the strategy takes over again. */
+static void end_recovery(struct ah_trader *t, int64_t now_us)
+{
+    struct ah_intent out[AH_INTENTS_MAX];
+    struct ah_cycle_result r;
+    int n;
+
+    save_meta(t);
+    if (!t->recovering || t->n_open > 0 || t->reconciled == false) {
+        return;
+    }
+    t->recovering = false;
+    AH_INFO("trade", "[convergent %s] recovery done: holding %.9g, cycle %" PRId64,
+            t->journal_symbol, ah_dec_to_double(t->conv.held), t->conv.cycle);
+    n = ah_conv_resume(&t->conv, now_us, out);
+    if (ah_conv_take_result(&t->conv, &r)) {
+        journal(t, &r);
+    }
+    save_meta(t);
+    dispatch(t, out, n, now_us);
+}
+
 void ah_trader_on_exec(struct ah_trader *t, const struct ah_exec *e)
 {
     struct ah_intent out[AH_INTENTS_MAX];
@@ -197,6 +231,13 @@ void ah_trader_on_exec(struct ah_trader *t, const struct ah_exec *e)
     int n;
 
     track(t, e);
+    if (t->recovering) {
+        if (e->kind == AH_EXEC_FILL) {
+            ah_conv_absorb_fill(&t->conv, e);
+        }
+        end_recovery(t, e->ts_us);
+        return;
+    }
     n = ah_conv_on_exec(&t->conv, e, out);
     if (ah_conv_take_result(&t->conv, &r)) {
         journal(t, &r);
@@ -211,7 +252,9 @@ void ah_trader_on_quote(struct ah_trader *t, int64_t bid, int64_t ask, int64_t t
     int n;
 
     t->md_ts_us = ts_us;
-    if (t->stopping) {
+    if (t->stopping || t->recovering) {
+        t->conv.bid = bid; /* remembered for the resume */
+        t->conv.ask = ask;
         return;
     }
     n = ah_conv_on_quote(&t->conv, bid, ask, ts_us, out);
@@ -223,7 +266,7 @@ void ah_trader_on_tick(struct ah_trader *t, int64_t now_us)
     struct ah_intent out[AH_INTENTS_MAX];
     int n;
 
-    if (t->stopping) {
+    if (t->stopping || t->recovering) {
         return;
     }
     if (t->conv.state != AH_CONV_DONE && t->md_ts_us > 0 &&
@@ -252,4 +295,67 @@ int ah_trader_stop(struct ah_trader *t, int64_t now_us)
     AH_INFO("trade", "stopping: %d cancel(s) sent at %" PRId64, n, now_us);
     save_meta(t);
     return n;
+}
+
+/* Adds a recovered order to the open table (saved copy, or built from the venue's view). */
+static void adopt(struct ah_trader *t, const struct ah_state_order *saved,
+                  const struct ah_bybit_order *v)
+{
+    struct ah_state_order *o;
+
+    if (t->n_open >= AH_TRADER_OPEN_MAX) {
+        return;
+    }
+    o = &t->open[t->n_open++];
+    if (saved != NULL) {
+        *o = *saved;
+        return;
+    }
+    memset(o, 0, sizeof(*o));
+    memcpy(o->link_id, v->link_id, sizeof(o->link_id));
+    memcpy(o->req.link_id, v->link_id, sizeof(o->link_id));
+    snprintf(o->req.category, sizeof(o->req.category), "%s", t->conv.category);
+    snprintf(o->req.symbol, sizeof(o->req.symbol), "%s", v->symbol);
+    o->req.side = v->side;
+    o->req.px = v->px;
+    o->req.qty = v->qty;
+    o->cum_qty = v->cum_qty;
+    o->status = AH_SO_OPEN;
+}
+
+int ah_trader_reconcile(struct ah_trader *t, const struct ah_bybit_order *venue, int n_venue,
+                        int64_t now_us)
+{
+    struct ah_state_order saved[AH_TRADER_OPEN_MAX];
+    struct ah_recon_item items[2 * AH_TRADER_OPEN_MAX];
+    struct ah_intent c;
+    int n_saved = t->n_open;
+    int n;
+
+    memcpy(saved, t->open, (size_t)n_saved * sizeof(saved[0]));
+    n = ah_reconcile(t->meta.run_id, saved, n_saved, venue, n_venue, items,
+                     (int)AH_ARRAY_LEN(items));
+    if (n < 0) {
+        return n;
+    }
+    t->n_open = 0;
+    for (int i = 0; i < n; i++) {
+        adopt(t, items[i].local >= 0 ? &saved[items[i].local] : NULL,
+              items[i].venue >= 0 ? &venue[items[i].venue] : NULL);
+        if (items[i].action == AH_RECON_QUERY) {
+            continue; /* the caller polls it; its reports settle it */
+        }
+        /* Open at the venue from before the restart: cancelled, never duplicated. */
+        memset(&c, 0, sizeof(c));
+        c.kind = AH_INTENT_CANCEL;
+        c.req = t->open[t->n_open - 1].req;
+        if (t->send_cb(t->send_arg, &c) < 0) {
+            AH_ERROR("trade", "recovery: cancel of %s could not be sent", c.req.link_id);
+        }
+    }
+    AH_INFO("trade", "[convergent %s] reconcile: %d saved order(s), %d to settle",
+            t->journal_symbol, n_saved, t->n_open);
+    t->reconciled = true;
+    end_recovery(t, now_us);
+    return t->n_open;
 }

@@ -37,6 +37,7 @@ struct rig {
     int64_t now;
     int64_t fills_pnl; /* sells - buys - fees, from the venue's fill reports */
     int n_sent;
+    int max_open; /* most orders open at the venue at once */
 };
 
 static char dir[64];
@@ -47,7 +48,12 @@ static int send_paper(void *arg, const struct ah_intent *in)
 
     r->n_sent++;
     if (in->kind == AH_INTENT_PLACE) {
-        return ah_paper_submit(&r->paper, &in->req, r->now);
+        int rc = ah_paper_submit(&r->paper, &in->req, r->now);
+
+        if (r->paper.n_orders > r->max_open) {
+            r->max_open = r->paper.n_orders;
+        }
+        return rc;
     }
     {
         int rc = ah_paper_cancel(&r->paper, in->req.link_id, r->now);
@@ -84,7 +90,7 @@ static void quote(struct rig *r, const char *bid, const char *ask, int64_t dt_ms
     pump(r);
 }
 
-static void start(struct rig *r, int64_t cycles)
+static void start(struct rig *r, int64_t cycles, bool new_venue)
 {
     struct ah_instrument in = {.symbol = "BTCUSDT",
                                .tick = D("0.5"),
@@ -92,10 +98,27 @@ static void start(struct rig *r, int64_t cycles)
                                .min_qty = D("0.001"),
                                .min_notional = D("5")};
 
-    ah_paper_init(&r->paper, &in, 1.0, 10.0, 0);
+    if (new_venue) {
+        ah_paper_init(&r->paper, &in, 1.0, 10.0, 0);
+    }
     r->cfg.trader.cycles = cycles;
     assert_int_equal(
         ah_trader_init(&r->t, &r->cfg.trader, &in, "spot", "BTC-USDT", r->now, send_paper, r), 0);
+}
+
+/* The venue's open orders as GET /v5/order/realtime would list them. */
+static int venue_orders(const struct rig *r, struct ah_bybit_order *out)
+{
+    for (int i = 0; i < r->paper.n_orders; i++) {
+        memset(&out[i], 0, sizeof(out[i]));
+        snprintf(out[i].link_id, sizeof(out[i].link_id), "%s", r->paper.orders[i].req.link_id);
+        snprintf(out[i].symbol, sizeof(out[i].symbol), "BTCUSDT");
+        out[i].side = r->paper.orders[i].req.side;
+        out[i].px = r->paper.orders[i].req.px;
+        out[i].qty = r->paper.orders[i].req.qty;
+        out[i].status = AH_OST_NEW;
+    }
+    return r->paper.n_orders;
 }
 
 static int setup(void **state)
@@ -133,7 +156,7 @@ static void test_cycle_journal_restart(void **state)
     char path[160], line[512], id[AH_LINK_ID_MAX + 1];
     FILE *f;
 
-    start(r, 2);
+    start(r, 2, true);
     quote(r, "27000", "27000.5", 0);
     quote(r, "26999.5", "27000", 10); /* bought 0.003 at 27000 */
     quote(r, "27054", "27054.5", 10); /* sold at 27054: cycle 1 done, cycle 2 entered */
@@ -153,22 +176,28 @@ static void test_cycle_journal_restart(void **state)
     assert_string_equal(r->t.open[0].link_id, id);
     ah_trader_fini(&r->t);
     r->now += 1000 * MS;
-    start(r, 2);
+    start(r, 2, false); /* the venue kept the order while the trader was down */
     assert_int_equal(r->t.meta.run_id, (uint64_t)T0);
     assert_int_equal(r->t.meta.attempt, 4);
     assert_int_equal(r->t.conv.cycle, 2);
+    assert_true(r->t.recovering);
+    quote(r, "27053", "27054.5", 10); /* nothing is sent before the reconcile */
+    assert_int_equal(r->paper.n_orders, 1);
     {
-        struct ah_state_order saved[4];
-        int n = 0;
+        struct ah_bybit_order v[4];
+        int nv = venue_orders(r, v);
 
-        assert_int_equal(ah_state_orders(r->t.st, saved, 4, &n), 0);
-        assert_int_equal(n, 1); /* what reconcile would adopt or query, never re-place */
-        assert_string_equal(saved[0].link_id, id);
+        /* The old entry is ours and open: cancelled; once it is gone the strategy resumes with
+         * a new entry, attempt 5 (never a reused id, never two entries at once). */
+        assert_int_equal(ah_trader_reconcile(&r->t, v, nv, r->now), 1);
     }
-    /* The restarted strategy's next order continues the sequence: attempt 5, never 1. */
-    quote(r, "27000", "27000.5", 10);
+    pump(r);
+    assert_false(r->t.recovering);
+    assert_int_equal(r->paper.n_orders, 1);
     ah_bybit_link_id(id, (uint64_t)T0, 5);
-    assert_string_equal(r->paper.orders[r->paper.n_orders - 1].req.link_id, id);
+    assert_string_equal(r->paper.orders[0].req.link_id, id);
+    assert_int_equal(r->paper.orders[0].req.px, D("27053"));
+    assert_int_equal(r->max_open, 1);
     /* Stop: every open order gets a cancel; nothing is left at the venue. */
     assert_int_equal(ah_trader_stop(&r->t, r->now), 1);
     pump(r);
@@ -179,12 +208,38 @@ static void test_cycle_journal_restart(void **state)
     ah_trader_fini(&r->t);
 }
 
+static void test_fill_while_down(void **state)
+{
+    struct rig *r = *state;
+
+    start(r, 1, true);
+    quote(r, "27000", "27000.5", 0); /* entry resting at 27000 */
+    ah_trader_fini(&r->t);           /* the trader dies */
+    r->now += 10 * MS;
+    ah_paper_on_quote(&r->paper, D("26999.5"), D("1"), D("27000"), D("1"), r->now); /* filled */
+    start(r, 1, false);
+    pump(r); /* the fill arrives (a poll, after the restart) */
+    assert_int_equal(r->t.conv.held, D("0.003"));
+    assert_int_equal(ah_trader_reconcile(&r->t, NULL, 0, r->now), 0);
+    assert_false(r->t.recovering);
+    assert_int_equal(r->t.conv.state, AH_CONV_REPLACE_TP);
+    quote(r, "27000", "27000.5", 10); /* the take-profit goes out */
+    assert_int_equal(r->paper.n_orders, 1);
+    assert_int_equal(r->paper.orders[0].req.side, AH_SELL);
+    assert_int_equal(r->paper.orders[0].req.px, D("27054"));
+    quote(r, "27054", "27054.5", 10);
+    assert_int_equal(r->t.n_cycles, 1);
+    assert_int_equal(r->t.last.pnl, r->fills_pnl); /* across the restart */
+    assert_int_equal(r->t.conv.state, AH_CONV_DONE);
+    ah_trader_fini(&r->t);
+}
+
 static void test_order_rate_halts(void **state)
 {
     struct rig *r = *state;
 
     r->cfg.trader.reprice_step_bps = 1;
-    start(r, 0);
+    start(r, 0, true);
     /* The bid runs away: each move re-prices (cancel + new buy). The 5th buy in a minute is
      * refused and trading stops. */
     quote(r, "27000", "27000.5", 0);
@@ -206,7 +261,7 @@ static void test_stale_data_halts(void **state)
 {
     struct rig *r = *state;
 
-    start(r, 0);
+    start(r, 0, true);
     quote(r, "27000", "27000.5", 0);
     ah_trader_on_tick(&r->t, r->now + 5000 * MS);
     assert_int_equal(r->t.risk.halted, AH_RISK_NONE);
@@ -220,6 +275,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_cycle_journal_restart, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_fill_while_down, setup, teardown),
         cmocka_unit_test_setup_teardown(test_order_rate_halts, setup, teardown),
         cmocka_unit_test_setup_teardown(test_stale_data_halts, setup, teardown),
     };
