@@ -66,6 +66,10 @@ int ah_bybit_om_poll(struct ah_bybit_om *om, const char *link_id, int64_t local_
 int ah_bybit_om_on_response(struct ah_bybit_om *om, const struct ah_bybit_http *req,
                             const char *body, size_t len, int64_t now_us, struct ah_exec *out,
                             int cap, int64_t *ret_code) AH_MUST_CHECK;
+/* Feeds one private WebSocket message ("order" topic; anything else is ignored and returns 0):
+ * the same reports as a poll. Returns the count or AH_E_PARSE. */
+int ah_bybit_om_on_ws(struct ah_bybit_om *om, const char *text, size_t len, int64_t now_us,
+                      struct ah_exec *out, int cap) AH_MUST_CHECK;
 /* Link ids of tracked orders that are not finished (for polling and for cancel-all on exit).
  * Returns the count written. */
 int ah_bybit_om_open(const struct ah_bybit_om *om, const char **ids, int cap);

@@ -191,4 +191,21 @@ int ah_bybit_limit_header(struct ah_bybit_limit *l, const char *name, const char
  * backoff. */
 int64_t ah_bybit_limit_delay_ms(struct ah_bybit_limit *l, int64_t ret_code, int64_t now_ms);
 
+/* ---- private WebSocket (src/trade/bybit_ws.c) ---- */
+
+/* {"req_id":..,"op":"auth","args":["<key>",<expires_ms>,"<sig>"]}, sig = hex HMAC-SHA256(secret,
+ * "GET/realtime" + expires_ms). Returns the length, AH_E_LIMIT or AH_E_TLS. */
+int ah_bybit_ws_auth(char *buf, size_t cap, const char *api_key, const char *secret,
+                     int64_t expires_ms, const char *req_id) AH_MUST_CHECK;
+/* The simulator's side: checks an auth message at server time now_ms. Returns 0, 10001 (not an
+ * auth message), 10003 (unknown key), 10002 (expired) or 10004 (bad signature). */
+int ah_bybit_ws_auth_verify(const char *text, size_t len, int64_t now_ms,
+                            ah_bybit_secret_fn *secret_cb, void *arg);
+/* {"req_id":..,"op":"subscribe","args":["order"]}. Returns the length or AH_E_LIMIT. */
+int ah_bybit_ws_subscribe_orders(char *buf, size_t cap, const char *req_id) AH_MUST_CHECK;
+/* A message of the private "order" topic: its data[] into out (same fields as the REST order
+ * list). Returns 0, -ENOENT (another topic, an op reply or a pong), AH_E_PARSE or AH_E_LIMIT. */
+int ah_bybit_ws_parse_orders(const char *text, size_t len, jsmntok_t *toks, int n_toks,
+                             struct ah_bybit_order *out, int cap, int *n) AH_MUST_CHECK;
+
 #endif

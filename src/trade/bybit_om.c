@@ -276,3 +276,24 @@ int ah_bybit_om_on_response(struct ah_bybit_om *om, const struct ah_bybit_http *
     }
     return n;
 }
+
+int ah_bybit_om_on_ws(struct ah_bybit_om *om, const char *text, size_t len, int64_t now_us,
+                      struct ah_exec *out, int cap)
+{
+    jsmntok_t tok[768];
+    struct ah_bybit_order list[8];
+    int n_list = 0;
+    int n = 0;
+    int rc = ah_bybit_ws_parse_orders(text, len, tok, 768, list, 8, &n_list);
+
+    if (rc == -ENOENT) {
+        return 0; /* pong, op reply or another topic */
+    }
+    if (rc < 0) {
+        return rc;
+    }
+    for (int i = 0; i < n_list; i++) {
+        apply_order(om, &list[i], now_us, out, cap, &n);
+    }
+    return n;
+}

@@ -8,6 +8,7 @@
 #include <strings.h>
 
 #include "arbhub/err.h"
+#include "trade_int.h"
 
 int ah_bybit_envelope_parse(struct ah_json *j, const char *s, size_t len, jsmntok_t *toks, int cap,
                             struct ah_bybit_envelope *env)
@@ -111,7 +112,7 @@ static int parse_fee(const struct ah_json *j, int o, int64_t *fee)
     return 0;
 }
 
-static int parse_order(const struct ah_json *j, int o, struct ah_bybit_order *b)
+int ah_bybit__parse_order(const struct ah_json *j, int o, struct ah_bybit_order *b)
 {
     char tmp[24];
     int rc = 0;
@@ -163,7 +164,7 @@ int ah_bybit_parse_orders(const struct ah_json *j, int result, struct ah_bybit_o
         if (*n >= cap) {
             return AH_E_LIMIT;
         }
-        if (parse_order(j, ah_json_at(j, list, k), &out[*n]) < 0) {
+        if (ah_bybit__parse_order(j, ah_json_at(j, list, k), &out[*n]) < 0) {
             return AH_E_PARSE;
         }
         (*n)++;

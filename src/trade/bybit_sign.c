@@ -10,6 +10,7 @@
 
 #include "arbhub/err.h"
 #include "arbhub/json.h"
+#include "trade_int.h"
 
 static int hmac_update_str(mbedtls_md_context_t *md, const char *s, size_t len)
 {
@@ -46,6 +47,11 @@ static int sign_raw(const char *secret, const char *ts, const char *api_key, con
 out:
     mbedtls_md_free(&md);
     return rc;
+}
+
+int ah_bybit__hmac_hex(const char *secret, const char *msg, size_t len, char hex[AH_BYBIT_SIGN_HEX])
+{
+    return sign_raw(secret, "", "", "", msg, len, hex);
 }
 
 int ah_bybit_sign(const char *secret, const char *api_key, int64_t ts_ms, int64_t recv_window_ms,

@@ -69,4 +69,10 @@ int ah_bybit_sim__realtime(struct ah_bybit_sim *sim, int account, const char *qu
 /* Query-string parameter value (raw) into out; false when absent. */
 bool ah_bybit_sim__param(const char *query, const char *key, char *out, size_t cap);
 
+/* Lower-case hex HMAC-SHA256(secret, msg); bybit_sign.c. */
+int ah_bybit__hmac_hex(const char *secret, const char *msg, size_t len,
+                       char hex[AH_BYBIT_SIGN_HEX]);
+/* One order object (REST list element or private WS data element); bybit_resp.c. */
+int ah_bybit__parse_order(const struct ah_json *j, int o, struct ah_bybit_order *b);
+
 #endif

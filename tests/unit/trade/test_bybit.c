@@ -339,6 +339,59 @@ static void test_errors_and_limits(void **state)
     free(p);
 }
 
+static void test_private_ws(void **state)
+{
+    static const char order_msg[] =
+        "{\"id\":\"5923240c6880ab-c59f-420b-9adb-3639adc9dd90\",\"topic\":\"order\","
+        "\"creationTime\":1672364262474,\"data\":[{\"category\":\"spot\",\"symbol\":"
+        "\"BTCUSDT\",\"orderId\":\"1321003749386327552\",\"orderLinkId\":\"ah1-2\","
+        "\"side\":\"Buy\",\"orderType\":\"Limit\",\"price\":\"27000.5\",\"qty\":"
+        "\"0.003\",\"timeInForce\":\"PostOnly\",\"orderStatus\":\"PartiallyFilled\","
+        "\"rejectReason\":\"EC_NoError\",\"avgPrice\":\"27000.5\",\"leavesQty\":\"0.002\","
+        "\"cumExecQty\":\"0.001\",\"cumExecValue\":\"27.0005\",\"cumExecFee\":"
+        "\"0.0027\",\"createdTime\":\"1672364262444\",\"updatedTime\":\"1672364262457\"}]}";
+    static const char pong[] = "{\"req_id\":\"test\",\"op\":\"pong\",\"args\":"
+                               "[\"1675418560633\"],\"conn_id\":\"cfcb4ocsvfriu23r3er0-1b\"}";
+    jsmntok_t tok[256];
+    struct ah_bybit_order o[2];
+    char buf[256], want[300];
+    int n = 0;
+
+    (void)state;
+    assert_int_equal(ah_bybit_ws_parse_orders(order_msg, strlen(order_msg), tok, 256, o, 2, &n), 0);
+    assert_int_equal(n, 1);
+    assert_string_equal(o[0].link_id, "ah1-2");
+    assert_int_equal(o[0].status, AH_OST_PARTIAL);
+    assert_int_equal(o[0].cum_qty, D("0.001"));
+    assert_int_equal(o[0].cum_value, D("27.0005"));
+    assert_int_equal(o[0].cum_fee, D("0.0027"));
+    assert_int_equal(o[0].tif, AH_TIF_POST_ONLY);
+    assert_int_equal(ah_bybit_ws_parse_orders(pong, strlen(pong), tok, 256, o, 2, &n), -ENOENT);
+    /* Auth: the signature is HMAC(secret, "GET/realtime" + expires); the expected hex comes from
+     * Python's hmac module, independently of our code. */
+    assert_true(
+        ah_bybit_ws_auth(buf, sizeof(buf), "test_key", "test_secret", 1662350400000, "10001") > 0);
+    snprintf(want, sizeof(want),
+             "{\"req_id\":\"10001\",\"op\":\"auth\",\"args\":[\"test_key\",1662350400000,"
+             "\"dad2d67a66c9ee401d2e6e7bf26ebd10eb1026db8a703bf3139c6950ce11a5c6\"]}");
+    assert_string_equal(buf, want);
+    assert_int_equal(ah_bybit_ws_auth_verify(buf, strlen(buf), 1662350399000, secret_of, NULL), 0);
+    assert_int_equal(ah_bybit_ws_auth_verify(buf, strlen(buf), 1662350400000, secret_of, NULL),
+                     AH_BYBIT_TIMESTAMP);
+    assert_int_equal(ah_bybit_ws_auth(buf, sizeof(buf), "test_key", "bad", 1662350400000, "1") > 0,
+                     true);
+    assert_int_equal(ah_bybit_ws_auth_verify(buf, strlen(buf), 1662350399000, secret_of, NULL),
+                     AH_BYBIT_SIGN);
+    assert_int_equal(ah_bybit_ws_auth(buf, sizeof(buf), "nokey", "x", 1662350400000, "1") > 0,
+                     true);
+    assert_int_equal(ah_bybit_ws_auth_verify(buf, strlen(buf), 0, secret_of, NULL),
+                     AH_BYBIT_API_KEY);
+    assert_int_equal(ah_bybit_ws_auth_verify(pong, strlen(pong), 0, secret_of, NULL),
+                     AH_BYBIT_PARAM);
+    assert_true(ah_bybit_ws_subscribe_orders(buf, sizeof(buf), "s1") > 0);
+    assert_string_equal(buf, "{\"req_id\":\"s1\",\"op\":\"subscribe\",\"args\":[\"order\"]}");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -351,6 +404,7 @@ int main(void)
         cmocka_unit_test(test_parse_orders),
         cmocka_unit_test(test_parse_instruments_wallet),
         cmocka_unit_test(test_errors_and_limits),
+        cmocka_unit_test(test_private_ws),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

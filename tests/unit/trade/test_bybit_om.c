@@ -278,13 +278,65 @@ static void test_cancel_all_on_exit(void **state)
     ah_bybit_sim_destroy(r.sim);
 }
 
+static void test_ws_order_updates(void **state)
+{
+    static struct rig r;
+    char msg[1024];
+    struct ah_exec e[8];
+    int n;
+
+    (void)state;
+    rig_init(&r, "secret1", 1, 100);
+    market(&r, "27000", "27000.1");
+    assert_int_equal(r.conv.state, AH_CONV_BUYING);
+    /* The private stream reports a partial fill, then the rest: each growth is one FILL. */
+    snprintf(msg, sizeof(msg),
+             "{\"id\":\"x\",\"topic\":\"order\",\"creationTime\":1,\"data\":[{\"category\":"
+             "\"spot\",\"symbol\":\"BTCUSDT\",\"orderId\":\"1\",\"orderLinkId\":\"%s\","
+             "\"side\":\"Buy\",\"orderType\":\"Limit\",\"price\":\"27000\",\"qty\":"
+             "\"0.003703\",\"orderStatus\":\"PartiallyFilled\",\"cumExecQty\":\"0.001\","
+             "\"cumExecValue\":\"27\",\"cumExecFee\":\"0.0027\",\"createdTime\":\"1\","
+             "\"updatedTime\":\"2\"}]}",
+             r.conv.live_id);
+    n = ah_bybit_om_on_ws(&r.om, msg, strlen(msg), r.now_ms * 1000, e, 8);
+    assert_int_equal(n, 1);
+    assert_int_equal(e[0].kind, AH_EXEC_FILL);
+    assert_int_equal(e[0].qty, D("0.001"));
+    assert_int_equal(e[0].px, D("27000"));
+    assert_int_equal(e[0].fee, D("0.0027"));
+    feed(&r, e, n);
+    /* The same update again (a replay) changes nothing. */
+    assert_int_equal(ah_bybit_om_on_ws(&r.om, msg, strlen(msg), r.now_ms * 1000, e, 8), 0);
+    /* The venue fills the order (the simulator's figures: 0.003703 at 27000, 1 bps maker) and
+     * the stream says so. */
+    assert_int_equal(ah_bybit_sim_set_price(r.sim, "BTCUSDT", D("26999.8"), D("26999.9"), r.now_ms),
+                     1);
+    snprintf(msg, sizeof(msg),
+             "{\"topic\":\"order\",\"data\":[{\"symbol\":\"BTCUSDT\",\"orderId\":\"1\","
+             "\"orderLinkId\":\"%s\",\"side\":\"Buy\",\"orderStatus\":\"Filled\","
+             "\"cumExecQty\":\"0.003703\",\"cumExecValue\":\"99.981\",\"cumExecFee\":"
+             "\"0.0099981\"}]}",
+             r.conv.live_id);
+    n = ah_bybit_om_on_ws(&r.om, msg, strlen(msg), r.now_ms * 1000, e, 8);
+    assert_int_equal(n, 2);
+    assert_int_equal(e[0].qty, D("0.002703"));
+    assert_int_equal(e[0].px, D("27000"));
+    assert_int_equal(e[1].kind, AH_EXEC_DONE);
+    feed(&r, e, n);
+    assert_int_equal(r.conv.state, AH_CONV_SELLING); /* the take-profit was accepted */
+    assert_int_equal(ah_bybit_sim_open_orders(r.sim, 0), 1);
+    assert_int_equal(r.conv.held, D("0.003703"));
+    assert_int_equal(r.conv.fees, D("0.0099981"));
+    assert_int_equal(ah_bybit_om_on_ws(&r.om, "{\"op\":\"pong\"}", 13, 0, e, 8), 0);
+    ah_bybit_sim_destroy(r.sim);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_full_cycles_against_sim),
-        cmocka_unit_test(test_retry_never_doubles),
-        cmocka_unit_test(test_bad_secret_and_balance),
-        cmocka_unit_test(test_cancel_all_on_exit),
+        cmocka_unit_test(test_full_cycles_against_sim), cmocka_unit_test(test_retry_never_doubles),
+        cmocka_unit_test(test_bad_secret_and_balance),  cmocka_unit_test(test_cancel_all_on_exit),
+        cmocka_unit_test(test_ws_order_updates),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
