@@ -60,6 +60,15 @@ int ah_bybit_sim_set_price(struct ah_bybit_sim *sim, const char *symbol, int64_t
  * request is bad); returns 0, or AH_E_LIMIT when resp->cap is too small (body then invalid). */
 int ah_bybit_sim_handle(struct ah_bybit_sim *sim, const struct ah_bybit_sim_req *req,
                         int64_t now_ms, struct ah_bybit_sim_resp *resp) AH_MUST_CHECK;
+/* Private WebSocket. An "auth" message from a client: returns the account index, or the
+ * negated retCode (-10003 unknown key, -10002 expired, -10004 bad signature, -10001 not an auth
+ * message). Changes from then on are that connection's to push. */
+int ah_bybit_sim_ws_auth(struct ah_bybit_sim *sim, const char *text, size_t len, int64_t now_ms);
+/* One "order" topic message with every order of the account changed since the last call (or
+ * since auth) into r->body. Returns the number of orders in it (0: nothing to push, r->len 0),
+ * -ENOENT, or AH_E_LIMIT (buffer too small; nothing is marked as pushed). */
+int ah_bybit_sim_ws_updates(struct ah_bybit_sim *sim, int account, int64_t now_ms,
+                            struct ah_bybit_sim_resp *r);
 /* Free and locked balance of a coin, for tests and the simulator's status page. */
 int ah_bybit_sim_balance(const struct ah_bybit_sim *sim, int account, const char *coin,
                          int64_t *free_amt, int64_t *locked) AH_MUST_CHECK;

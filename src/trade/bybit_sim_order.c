@@ -132,6 +132,7 @@ static void fill(struct ah_bybit_sim *sim, struct sim_order *o, int64_t px, bool
     o->cum_fee += fee;
     o->status = AH_OST_FILLED;
     o->updated_ms = now_ms;
+    o->seq = ++sim->seq;
 }
 
 static bool crosses(const struct sim_symbol *s, const struct sim_order *o)
@@ -318,6 +319,7 @@ int ah_bybit_sim__create(struct ah_bybit_sim *sim, int account, const char *body
     o->created_ms = o->updated_ms = now_ms;
     snprintf(o->reject_reason, sizeof(o->reject_reason), "EC_NoError");
     on_arrival(sim, o, now_ms);
+    o->seq = ++sim->seq;
     ah_bybit_sim__open(r, 0, "OK");
     ah_bybit_sim__put(r, "\"orderId\":\"%s\",\"orderLinkId\":\"%s\"", o->order_id, o->req.link_id);
     ah_bybit_sim__close(r, now_ms);
@@ -344,6 +346,7 @@ int ah_bybit_sim__cancel(struct ah_bybit_sim *sim, int account, const char *body
     unlock(sim, o);
     o->status = o->cum_qty > 0 ? AH_OST_PARTIAL_CANCELED : AH_OST_CANCELLED;
     o->updated_ms = now_ms;
+    o->seq = ++sim->seq;
     ah_bybit_sim__open(r, 0, "OK");
     ah_bybit_sim__put(r, "\"orderId\":\"%s\",\"orderLinkId\":\"%s\"", o->order_id, o->req.link_id);
     ah_bybit_sim__close(r, now_ms);

@@ -3,8 +3,11 @@
  * orderId / orderLinkId, with the keys of Bybit's documented response. Loop thread. */
 #include "trade_int.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
+
+#include "arbhub/err.h"
 
 static const char *tif_name(enum ah_bybit_tif t)
 {
@@ -29,8 +32,8 @@ static const char *dec(char *buf, size_t cap, int64_t v, int64_t step)
     return buf;
 }
 
-static void put_order(struct ah_bybit_sim *sim, const struct sim_order *o,
-                      struct ah_bybit_sim_resp *r, bool comma)
+void ah_bybit_sim__put_order(struct ah_bybit_sim *sim, const struct sim_order *o,
+                             struct ah_bybit_sim_resp *r, bool comma)
 {
     const struct ah_instrument *in = &sim->symbols[o->symbol].in;
     char px[40], qty[40], avg[40], leaves[40], lv[40], cq[40], cv[40], fee[40];
@@ -45,7 +48,8 @@ static void put_order(struct ah_bybit_sim *sim, const struct sim_order *o,
     }
     ah_bybit_sim__put(
         r,
-        "%s{\"orderId\":\"%s\",\"orderLinkId\":\"%s\",\"symbol\":\"%s\",\"price\":\"%s\","
+        "%s{\"category\":\"spot\",\"orderId\":\"%s\",\"orderLinkId\":\"%s\",\"symbol\":\"%s\","
+        "\"price\":\"%s\","
         "\"qty\":\"%s\",\"side\":\"%s\",\"orderStatus\":\"%s\",\"rejectReason\":\"%s\","
         "\"avgPrice\":\"%s\",\"leavesQty\":\"%s\",\"leavesValue\":\"%s\",\"cumExecQty\":\"%s\","
         "\"cumExecValue\":\"%s\",\"cumExecFee\":\"%s\",\"timeInForce\":\"%s\","
@@ -85,9 +89,77 @@ int ah_bybit_sim__realtime(struct ah_bybit_sim *sim, int account, const char *qu
                 : !ah_bybit_status_open(o->status)) {
             continue;
         }
-        put_order(sim, o, r, n++ > 0);
+        ah_bybit_sim__put_order(sim, o, r, n++ > 0);
     }
     ah_bybit_sim__put(r, "],\"nextPageCursor\":\"\",\"category\":\"spot\"");
     ah_bybit_sim__close(r, now_ms);
     return 0;
+}
+
+static const char *secret_of(void *arg, const char *key)
+{
+    struct ah_bybit_sim *sim = arg;
+
+    for (int i = 0; i < sim->n_accounts; i++) {
+        if (strcmp(sim->accounts[i].key, key) == 0) {
+            return sim->accounts[i].secret;
+        }
+    }
+    return NULL;
+}
+
+int ah_bybit_sim_ws_auth(struct ah_bybit_sim *sim, const char *text, size_t len, int64_t now_ms)
+{
+    jsmntok_t tok[32];
+    struct ah_json j;
+    char key[64];
+    int rc = ah_bybit_ws_auth_verify(text, len, now_ms, secret_of, sim);
+
+    if (rc != 0) {
+        return -rc;
+    }
+    if (ah_json_parse(&j, text, len, tok, 32) < 0 ||
+        ah_json_str(&j, ah_json_at(&j, ah_json_get(&j, 0, "args"), 0), key, sizeof(key)) < 0) {
+        return -AH_BYBIT_PARAM;
+    }
+    for (int i = 0; i < sim->n_accounts; i++) {
+        if (strcmp(sim->accounts[i].key, key) == 0) {
+            sim->accounts[i].ws_seq = sim->seq; /* pushes start with the next change */
+            return i;
+        }
+    }
+    return -AH_BYBIT_API_KEY;
+}
+
+int ah_bybit_sim_ws_updates(struct ah_bybit_sim *sim, int account, int64_t now_ms,
+                            struct ah_bybit_sim_resp *r)
+{
+    struct sim_account *a;
+    int n = 0;
+
+    if (account < 0 || account >= sim->n_accounts) {
+        return -ENOENT;
+    }
+    a = &sim->accounts[account];
+    r->len = 0;
+    if (a->ws_seq == sim->seq) {
+        return 0;
+    }
+    ah_bybit_sim__put(r,
+                      "{\"id\":\"sim-%llu\",\"topic\":\"order\",\"creationTime\":%lld,"
+                      "\"data\":[",
+                      (unsigned long long)sim->seq, (long long)now_ms);
+    for (int i = 0; i < sim->n_orders; i++) {
+        const struct sim_order *o = &sim->orders[i];
+
+        if (o->account == account && o->seq > a->ws_seq) {
+            ah_bybit_sim__put_order(sim, o, r, n++ > 0);
+        }
+    }
+    ah_bybit_sim__put(r, "]}");
+    if (r->len == SIZE_MAX) {
+        return AH_E_LIMIT; /* nothing marked as pushed: the caller retries with more room */
+    }
+    a->ws_seq = sim->seq;
+    return n;
 }

@@ -21,6 +21,7 @@ struct sim_account {
     struct sim_coin coins[SIM_COINS_MAX];
     int n_coins;
     int64_t window_s; /* rate-limit window (unix second) */
+    uint64_t ws_seq;  /* changes up to this seq were pushed on the private WebSocket */
     int64_t n_in_window;
 };
 
@@ -38,6 +39,7 @@ struct sim_order {
     int64_t cum_qty, cum_value, cum_fee, locked;
     char reject_reason[40];
     int64_t created_ms, updated_ms;
+    uint64_t seq; /* sim->seq at its last change, for the private WebSocket */
 };
 
 struct ah_bybit_sim {
@@ -49,6 +51,7 @@ struct ah_bybit_sim {
     struct sim_order *orders; /* every order ever accepted (ids must stay unique) */
     int n_orders, cap_orders;
     uint64_t next_id;
+    uint64_t seq; /* order changes so far */
 };
 
 /* Appends formatted text to resp->body; resp->len becomes SIZE_MAX once it did not fit. */
@@ -66,6 +69,9 @@ int ah_bybit_sim__cancel(struct ah_bybit_sim *sim, int account, const char *body
                          int64_t now_ms, struct ah_bybit_sim_resp *r);
 int ah_bybit_sim__realtime(struct ah_bybit_sim *sim, int account, const char *query, int64_t now_ms,
                            struct ah_bybit_sim_resp *r);
+/* One order as a JSON object with Bybit's keys (bybit_sim_query.c). */
+void ah_bybit_sim__put_order(struct ah_bybit_sim *sim, const struct sim_order *o,
+                             struct ah_bybit_sim_resp *r, bool comma);
 /* Query-string parameter value (raw) into out; false when absent. */
 bool ah_bybit_sim__param(const char *query, const char *key, char *out, size_t cap);
 

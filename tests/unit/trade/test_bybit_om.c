@@ -121,6 +121,33 @@ static void market(struct rig *r, const char *bid, const char *ask)
     send_intents(r, out, ah_conv_on_quote(&r->conv, D(bid), D(ask), r->now_ms * 1000, out));
 }
 
+/* The private WebSocket instead of polling: the simulator pushes what changed. */
+static void push_ws(struct rig *r)
+{
+    static char body[16384];
+    struct ah_bybit_sim_resp resp = {.body = body, .cap = sizeof(body)};
+    struct ah_exec e[16];
+    int n = ah_bybit_sim_ws_updates(r->sim, 0, r->now_ms, &resp);
+
+    assert_true(n >= 0);
+    if (n > 0) {
+        n = ah_bybit_om_on_ws(&r->om, body, resp.len, r->now_ms * 1000, e, 16);
+        assert_true(n >= 0);
+        feed(r, e, n);
+    }
+}
+
+static void market_ws(struct rig *r, const char *bid, const char *ask)
+{
+    struct ah_intent out[AH_INTENTS_MAX];
+
+    r->now_ms += 1000;
+    assert_true(ah_bybit_sim_set_price(r->sim, "BTCUSDT", D(bid), D(ask), r->now_ms) >= 0);
+    push_ws(r);
+    send_intents(r, out, ah_conv_on_quote(&r->conv, D(bid), D(ask), r->now_ms * 1000, out));
+    push_ws(r);
+}
+
 static void rig_init(struct rig *r, const char *secret, int64_t cycles, double amount)
 {
     struct ah_bybit_sim_cfg scfg = {.maker_bps = 1, .taker_bps = 10, .order_limit_per_s = 20};
@@ -331,12 +358,37 @@ static void test_ws_order_updates(void **state)
     ah_bybit_sim_destroy(r.sim);
 }
 
+static void test_ws_only_cycle(void **state)
+{
+    static struct rig r;
+    char auth[256];
+    int64_t start;
+
+    (void)state;
+    rig_init(&r, "secret1", 1, 100);
+    assert_true(ah_bybit_ws_auth(auth, sizeof(auth), "key1", "wrong", r.now_ms + 10000, "a") > 0);
+    assert_int_equal(ah_bybit_sim_ws_auth(r.sim, auth, strlen(auth), r.now_ms), -10004);
+    assert_true(ah_bybit_ws_auth(auth, sizeof(auth), "key1", "secret1", r.now_ms + 10000, "a") > 0);
+    assert_int_equal(ah_bybit_sim_ws_auth(r.sim, auth, strlen(auth), r.now_ms), 0);
+    start = usdt(&r);
+    market_ws(&r, "27000", "27000.1");
+    assert_int_equal(r.conv.state, AH_CONV_BUYING);
+    market_ws(&r, "26999.8", "26999.9"); /* filled; the push arrives, the take-profit goes out */
+    assert_int_equal(r.conv.state, AH_CONV_SELLING);
+    market_ws(&r, "27054.1", "27054.2");
+    assert_int_equal(r.n_results, 1);
+    assert_int_equal(r.conv.state, AH_CONV_DONE);
+    assert_int_equal(r.results[0].pnl, usdt(&r) - start);
+    assert_int_equal(ah_bybit_sim_open_orders(r.sim, 0), 0);
+    ah_bybit_sim_destroy(r.sim);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_full_cycles_against_sim), cmocka_unit_test(test_retry_never_doubles),
         cmocka_unit_test(test_bad_secret_and_balance),  cmocka_unit_test(test_cancel_all_on_exit),
-        cmocka_unit_test(test_ws_order_updates),
+        cmocka_unit_test(test_ws_order_updates),        cmocka_unit_test(test_ws_only_cycle),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
