@@ -134,7 +134,8 @@ struct ah_risk {
     int64_t max_daily_loss; /* quote, 1e-9 units, positive; 0 = no limit */
     int64_t max_per_min;
     int64_t stale_us;
-    int64_t position;  /* quote value at cost of what is held (buys add, sells subtract) */
+    int64_t base;      /* base held (signed: buys add, sells subtract) */
+    int64_t position;  /* |base| valued at the last fill price, quote */
     int64_t day_pnl;   /* realised PnL of day_index */
     int64_t day_index; /* UTC day number (ts_us / 86400e6) */
     int64_t *order_ts; /* ring of the last max_per_min order times (owned) */
@@ -156,8 +157,8 @@ int ah_risk_check_order(struct ah_risk *r, int64_t notional, bool reducing, int6
 /* Staleness alone (for a timer tick with no order): AH_E_LIMIT and halt when a leg is stale. */
 int ah_risk_check_stale(struct ah_risk *r, int64_t now_us, const int64_t *md_ts_us,
                         int n_legs) AH_MUST_CHECK;
-/* A fill changed the position by signed quote value (buy +, sell -). */
-void ah_risk_on_fill(struct ah_risk *r, int64_t signed_quote);
+/* A fill of signed_qty base (buy +, sell -) at px: the position becomes |base| * px. */
+void ah_risk_on_fill(struct ah_risk *r, int64_t signed_qty, int64_t px);
 /* Realised PnL of a closed trade at now_us; a new UTC day starts from zero. Halts (with its log
  * line) when the day's loss reaches the limit; returns AH_E_LIMIT then, else 0. */
 int ah_risk_on_pnl(struct ah_risk *r, int64_t pnl, int64_t now_us);
@@ -367,5 +368,8 @@ int ah_listen_on_exec(struct ah_listen *l, const struct ah_exec *e, struct ah_in
 /* Enforces single_leg_timeout_ms on the legs and on the repair. */
 int ah_listen_on_tick(struct ah_listen *l, int64_t now_us, struct ah_intent *out);
 bool ah_listen_take_result(struct ah_listen *l, struct ah_arb_result *out);
+/* Drops the legs just returned by ah_listen_on_spread without sending them (a risk refusal):
+ * back to idle, the pair stays disarmed for this opportunity. */
+void ah_listen_abort(struct ah_listen *l);
 
 #endif

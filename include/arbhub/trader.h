@@ -64,4 +64,31 @@ void ah_trader_on_tick(struct ah_trader *t, int64_t now_us);
 /* SIGINT/SIGTERM: no new orders; a cancel for every open one. Returns how many were sent. */
 int ah_trader_stop(struct ah_trader *t, int64_t now_us);
 
+/* ---- listen mode engine (src/trade/arb_trader.c) ---- */
+
+/* Listen mode wired the same way: both legs pass the risk limits together (stale quotes of
+ * either leg, order rate, the buy leg's value against max position) or neither is sent; repairs
+ * are reducing; each finished trade is journaled (arb-<SYMBOL>.csv), logged, and its PnL counted
+ * against the daily loss. in->venue of every intent names the venue (enum ah_exchange_id). */
+struct ah_arb_trader {
+    struct ah_listen l;
+    struct ah_risk risk;
+    char journal_dir[256];
+    char journal_symbol[32];
+    ah_trader_send_fn *send_cb;
+    void *send_arg;
+    uint64_t n_refused;
+    int64_t n_trades;
+    struct ah_arb_result last;
+};
+
+/* Venues are then added with ah_listen_venue(&t->l, ...). Borrowed pointers. */
+void ah_arb_trader_init(struct ah_arb_trader *t, const struct ah_cfg_trader *cfg,
+                        const char *category, const char *journal_symbol, uint64_t run_id,
+                        ah_trader_send_fn *send_cb, void *send_arg);
+void ah_arb_trader_fini(struct ah_arb_trader *t);
+void ah_arb_trader_on_spread(struct ah_arb_trader *t, const struct ah_spread *sp, int64_t now_us);
+void ah_arb_trader_on_exec(struct ah_arb_trader *t, const struct ah_exec *e);
+void ah_arb_trader_on_tick(struct ah_arb_trader *t, int64_t now_us);
+
 #endif

@@ -307,3 +307,9 @@ bool ah_listen_take_result(struct ah_listen *l, struct ah_arb_result *out)
     l->has_result = false;
     return true;
 }
+
+void ah_listen_abort(struct ah_listen *l)
+{
+    l->state = AH_LISTEN_IDLE;
+    l->leg_id[0][0] = l->leg_id[1][0] = l->repair_id[0] = '\0';
+}

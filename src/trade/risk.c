@@ -131,9 +131,15 @@ int ah_risk_check_order(struct ah_risk *r, int64_t notional, bool reducing, int6
     return 0;
 }
 
-void ah_risk_on_fill(struct ah_risk *r, int64_t signed_quote)
+void ah_risk_on_fill(struct ah_risk *r, int64_t signed_qty, int64_t px)
 {
-    r->position += signed_quote;
+    int64_t value = 0;
+
+    r->base += signed_qty;
+    if (ah_dec_mul(r->base < 0 ? -r->base : r->base, px, &value) < 0) {
+        value = INT64_MAX / 2; /* absurd size: any limit trips */
+    }
+    r->position = value;
 }
 
 int ah_risk_on_pnl(struct ah_risk *r, int64_t pnl, int64_t now_us)

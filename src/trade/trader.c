@@ -183,13 +183,12 @@ static void journal(struct ah_trader *t, const struct ah_cycle_result *r)
 static void track(struct ah_trader *t, const struct ah_exec *e)
 {
     int i = find_open(t, e->link_id);
-    int64_t value = 0;
 
     if (i < 0) {
         return;
     }
-    if (e->kind == AH_EXEC_FILL && ah_dec_mul(e->px, e->qty, &value) == 0) {
-        ah_risk_on_fill(&t->risk, e->side == AH_BUY ? value : -value);
+    if (e->kind == AH_EXEC_FILL) {
+        ah_risk_on_fill(&t->risk, e->side == AH_BUY ? e->qty : -e->qty, e->px);
         t->open[i].cum_qty = e->cum_qty;
     }
     if (e->kind == AH_EXEC_DONE || e->kind == AH_EXEC_REJECT) {

@@ -75,10 +75,13 @@ static void test_max_position(void **state)
 
     (void)state;
     init(&r);
+    /* 0.03 BTC at 20000 = 600, then 0.02 more: |0.05| * 20000 = exactly 1000. */
     assert_int_equal(ah_risk_check_order(&r, 600 * Q, false, now, md, 1), 0);
-    ah_risk_on_fill(&r, 600 * Q);
-    assert_int_equal(ah_risk_check_order(&r, 400 * Q, false, now, md, 1), 0); /* exactly 1000 */
-    ah_risk_on_fill(&r, 400 * Q);
+    ah_risk_on_fill(&r, 30000000, 20000 * Q);
+    assert_int_equal(r.position, 600 * Q);
+    assert_int_equal(ah_risk_check_order(&r, 400 * Q, false, now, md, 1), 0);
+    ah_risk_on_fill(&r, 20000000, 20000 * Q);
+    assert_int_equal(r.position, 1000 * Q);
     assert_int_equal(ah_risk_check_order(&r, 1, false, now, md, 1), AH_E_LIMIT);
     assert_int_equal(r.halted, AH_RISK_POSITION);
     assert_string_equal(r.reason, "risk limit breached: max position (1000.00 + 0.00 > 1000.00 "
@@ -87,6 +90,9 @@ static void test_max_position(void **state)
     assert_int_equal(ah_risk_check_order(&r, 10 * Q, false, now, md, 1), AH_E_STATE);
     assert_int_equal(ah_risk_check_order(&r, 1000 * Q, true, now, md, 1), 0);
     assert_int_equal(count_lines("max position"), 1);
+    /* Selling half marks the rest at the sale price. */
+    ah_risk_on_fill(&r, -25000000, 21000 * Q);
+    assert_int_equal(r.position, 525 * Q);
     ah_risk_fini(&r);
     ah_risk_fini(&r);
 }
