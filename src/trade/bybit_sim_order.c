@@ -11,8 +11,6 @@
 #include "arbhub/err.h"
 #include "arbhub/xalloc.h"
 
-__extension__ typedef __int128 wide_t;
-
 struct create_args {
     char category[16], symbol[32], side[8], type[8], tif[16], link_id[64], unit[16];
     int64_t qty, px;
@@ -110,13 +108,14 @@ static void fill(struct ah_bybit_sim *sim, struct sim_order *o, int64_t px, bool
     struct sim_coin *base = ah_bybit_sim__coin(a, s->base, true);
     struct sim_coin *quote = ah_bybit_sim__coin(a, s->quote, true);
     int64_t qty = o->req.qty - o->cum_qty;
-    int64_t value = (int64_t)((wide_t)px * qty / AH_DEC_ONE);
-    int64_t fee =
-        ah_fee_of(value, (int64_t)((maker ? sim->cfg.maker_bps : sim->cfg.taker_bps) * 10000.0));
+    int64_t value = 0;
+    int64_t fee;
 
-    if (base == NULL || quote == NULL || qty <= 0) {
+    /* The same rounding as the trader's ah_dec_mul, so both sides book identical values. */
+    if (base == NULL || quote == NULL || qty <= 0 || ah_dec_mul(px, qty, &value) < 0) {
         return;
     }
+    fee = ah_fee_of(value, (int64_t)((maker ? sim->cfg.maker_bps : sim->cfg.taker_bps) * 10000.0));
     /* Whole-remainder fills: the lock is consumed, the unspent part returns to free. */
     if (o->req.side == AH_BUY) {
         quote->locked -= o->locked;
@@ -228,7 +227,10 @@ static int validate(struct ah_bybit_sim *sim, int account, const struct create_a
         *msg = "Order quantity is lower than the minimum.";
         return AH_BYBIT_SPOT_QTY_MIN;
     }
-    value = (int64_t)((wide_t)(a->px > 0 ? a->px : sim->symbols[si].ask) * a->qty / AH_DEC_ONE);
+    if (ah_dec_mul(a->px > 0 ? a->px : sim->symbols[si].ask, a->qty, &value) < 0) {
+        *msg = "Invalid parameter value.";
+        return 170130;
+    }
     if (in->min_notional > 0 && value < in->min_notional) {
         *msg = "Order value exceeded lower limit.";
         return AH_BYBIT_SPOT_VALUE_MIN;
@@ -253,7 +255,9 @@ static int lock(struct ah_bybit_sim *sim, struct sim_order *o)
     if (o->req.side == AH_BUY) {
         int64_t px = o->req.type == AH_OTYPE_MARKET ? s->ask : o->req.px;
 
-        need = (int64_t)((wide_t)px * o->req.qty / AH_DEC_ONE);
+        if (ah_dec_mul(px, o->req.qty, &need) < 0) {
+            return -1;
+        }
         need += ah_fee_of(need, (int64_t)(bps * 10000.0));
     }
     if (c == NULL || c->free_amt < need) {
