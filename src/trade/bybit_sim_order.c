@@ -274,7 +274,7 @@ static void fill_req(struct ah_order_req *q, const struct create_args *a)
     memset(q, 0, sizeof(*q));
     snprintf(q->category, sizeof(q->category), "%s", a->category);
     snprintf(q->symbol, sizeof(q->symbol), "%s", a->symbol);
-    snprintf(q->link_id, sizeof(q->link_id), "%s", a->link_id);
+    snprintf(q->link_id, sizeof(q->link_id), "%.36s", a->link_id);
     q->side = strcmp(a->side, "Sell") == 0 ? AH_SELL : AH_BUY;
     q->type = strcmp(a->type, "Market") == 0 ? AH_OTYPE_MARKET : AH_OTYPE_LIMIT;
     q->tif = strcmp(a->tif, "PostOnly") == 0 ? AH_TIF_POST_ONLY
