@@ -70,6 +70,14 @@ int ah_bybit_om_on_response(struct ah_bybit_om *om, const struct ah_bybit_http *
  * the same reports as a poll. Returns the count or AH_E_PARSE. */
 int ah_bybit_om_on_ws(struct ah_bybit_om *om, const char *text, size_t len, int64_t now_us,
                       struct ah_exec *out, int cap) AH_MUST_CHECK;
+/* Tracks an order placed before a restart (from the saved state) so that polls, cancels and
+ * pushes about it are understood. Returns 0 or AH_E_LIMIT. Adopting a tracked id is a no-op. */
+int ah_bybit_om_adopt(struct ah_bybit_om *om, const struct ah_order_req *req,
+                      int64_t cum_qty) AH_MUST_CHECK;
+/* GET /v5/order/realtime for every open order of the instrument's symbol (for the restart
+ * reconcile: parse the answer with ah_bybit_envelope_parse and ah_bybit_parse_orders). */
+int ah_bybit_om_list_open(struct ah_bybit_om *om, const char *category, int64_t local_ms,
+                          struct ah_bybit_http *out) AH_MUST_CHECK;
 /* Link ids of tracked orders that are not finished (for polling and for cancel-all on exit).
  * Returns the count written. */
 int ah_bybit_om_open(const struct ah_bybit_om *om, const char **ids, int cap);

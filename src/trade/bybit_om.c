@@ -130,6 +130,44 @@ int ah_bybit_om_poll(struct ah_bybit_om *om, const char *link_id, int64_t local_
     return sign(om, out, local_ms);
 }
 
+int ah_bybit_om_adopt(struct ah_bybit_om *om, const struct ah_order_req *req, int64_t cum_qty)
+{
+    struct ah_om_order *o = find(om, req->link_id);
+
+    if (o != NULL) {
+        return 0;
+    }
+    compact(om);
+    if (om->n_orders >= AH_OM_ORDERS_MAX) {
+        return AH_E_LIMIT;
+    }
+    o = &om->orders[om->n_orders++];
+    memset(o, 0, sizeof(*o));
+    memcpy(o->link_id, req->link_id, sizeof(o->link_id));
+    o->req = *req;
+    o->acked = true;
+    /* Fills before the restart were booked then: only later growth is reported. */
+    o->cum_qty = cum_qty;
+    return 0;
+}
+
+int ah_bybit_om_list_open(struct ah_bybit_om *om, const char *category, int64_t local_ms,
+                          struct ah_bybit_http *out)
+{
+    const char *kv[] = {"category", category, "symbol", om->in.symbol, "openOnly", "0"};
+    int n;
+
+    memset(out, 0, sizeof(*out));
+    n = ah_bybit_query(out->query, sizeof(out->query), kv, 3);
+    if (n < 0) {
+        return n;
+    }
+    out->kind = AH_OM_POLL;
+    snprintf(out->method, sizeof(out->method), "GET");
+    snprintf(out->path, sizeof(out->path), "/v5/order/realtime");
+    return sign(om, out, local_ms);
+}
+
 int ah_bybit_om_open(const struct ah_bybit_om *om, const char **ids, int cap)
 {
     int n = 0;
@@ -177,10 +215,20 @@ static void apply_order(struct ah_bybit_om *om, const struct ah_bybit_order *v, 
     }
     if (v->cum_qty > o->cum_qty) {
         int64_t dq = v->cum_qty - o->cum_qty;
-        int64_t dv = v->cum_value - o->cum_value;
         int64_t px = 0;
+        int64_t fee = v->cum_fee - o->cum_fee;
 
-        if (ah_dec_div_floor(dv, dq, 1, &px) < 0) {
+        if (o->cum_qty > 0 && o->cum_value == 0) {
+            /* Adopted after a restart with fills whose value was not kept: the new part is
+             * priced at the average and charged its share of the fee. */
+            int64_t per_unit = 0;
+
+            px = v->avg_px;
+            if (ah_dec_div_floor(v->cum_fee, v->cum_qty, 1, &per_unit) < 0 ||
+                ah_dec_mul(per_unit, dq, &fee) < 0) {
+                fee = 0;
+            }
+        } else if (ah_dec_div_floor(v->cum_value - o->cum_value, dq, 1, &px) < 0) {
             px = v->avg_px;
         }
         o->cum_qty = v->cum_qty;
@@ -188,7 +236,7 @@ static void apply_order(struct ah_bybit_om *om, const struct ah_bybit_order *v, 
         if (e != NULL) {
             e->px = px;
             e->qty = dq;
-            e->fee = v->cum_fee - o->cum_fee;
+            e->fee = fee;
         }
         o->cum_value = v->cum_value;
         o->cum_fee = v->cum_fee;

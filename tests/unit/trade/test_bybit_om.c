@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -16,6 +17,7 @@
 #include "arbhub/bybit_sim.h"
 #include "arbhub/config.h"
 #include "arbhub/err.h"
+#include "arbhub/trader.h"
 
 #define T0_MS 1700000000000LL
 
@@ -383,12 +385,166 @@ static void test_ws_only_cycle(void **state)
     ah_bybit_sim_destroy(r.sim);
 }
 
+/* ---- the convergent engine against the simulator: kill, restart, reconcile, SIGINT ---- */
+
+struct erig {
+    struct ah_bybit_sim *sim;
+    struct ah_bybit_om om;
+    struct ah_trader t;
+    struct ah_cfg cfg;
+    int64_t now_ms;
+    char dir[64];
+};
+
+static void e_transport(struct erig *r, const struct ah_bybit_http *h)
+{
+    static char body[16384];
+    struct ah_bybit_sim_req q = {.method = h->method,
+                                 .path = h->path,
+                                 .query = h->query,
+                                 .body = h->body,
+                                 .body_len = h->body_len};
+    struct ah_bybit_sim_resp resp = {.body = body, .cap = sizeof(body)};
+    struct ah_exec e[16];
+    int n;
+
+    q.auth =
+        (struct ah_bybit_auth){h->hdr.api_key, h->hdr.timestamp, h->hdr.sign, h->hdr.recv_window};
+    assert_int_equal(ah_bybit_sim_handle(r->sim, &q, r->now_ms, &resp), 0);
+    n = ah_bybit_om_on_response(&r->om, h, body, resp.len, r->now_ms * 1000, e, 16, NULL);
+    assert_true(n >= 0);
+    for (int i = 0; i < n; i++) {
+        ah_trader_on_exec(&r->t, &e[i]);
+    }
+}
+
+static int e_send(void *arg, const struct ah_intent *in)
+{
+    struct erig *r = arg;
+    struct ah_bybit_http h;
+    int rc = ah_bybit_om_request(&r->om, in, r->now_ms, &h);
+
+    if (rc == 0) {
+        e_transport(r, &h);
+    }
+    return rc;
+}
+
+static void e_poll(struct erig *r)
+{
+    const char *ids[AH_OM_ORDERS_MAX];
+    char copy[AH_OM_ORDERS_MAX][AH_LINK_ID_MAX + 1];
+    struct ah_bybit_http h;
+    int n = ah_bybit_om_open(&r->om, ids, AH_OM_ORDERS_MAX);
+
+    for (int i = 0; i < n; i++) {
+        snprintf(copy[i], sizeof(copy[i]), "%s", ids[i]);
+    }
+    for (int i = 0; i < n; i++) {
+        assert_int_equal(ah_bybit_om_poll(&r->om, copy[i], r->now_ms, &h), 0);
+        e_transport(r, &h);
+    }
+}
+
+static void e_market(struct erig *r, const char *bid, const char *ask)
+{
+    r->now_ms += 1000;
+    assert_true(ah_bybit_sim_set_price(r->sim, "BTCUSDT", D(bid), D(ask), r->now_ms) >= 0);
+    e_poll(r);
+    ah_trader_on_quote(&r->t, D(bid), D(ask), r->now_ms * 1000);
+}
+
+/* Process start: the engine from the state file, the order manager adopting what it saved. */
+static void e_start(struct erig *r)
+{
+    assert_int_equal(ah_bybit_om_init(&r->om, "key1", "secret1", &btc), 0);
+    assert_int_equal(ah_trader_init(&r->t, &r->cfg.trader, &btc, "spot", "BTC-USDT",
+                                    r->now_ms * 1000, e_send, r),
+                     0);
+    for (int i = 0; i < r->t.n_open; i++) {
+        assert_int_equal(ah_bybit_om_adopt(&r->om, &r->t.open[i].req, r->t.open[i].cum_qty), 0);
+    }
+}
+
+static void test_engine_kill_restart_sigint(void **state)
+{
+    static struct erig r;
+    struct ah_bybit_sim_cfg scfg = {.maker_bps = 1, .taker_bps = 10, .order_limit_per_s = 20};
+    struct ah_bybit_http h;
+    struct ah_bybit_order venue[8];
+    static char body[16384];
+    struct ah_bybit_sim_req q = {.body = ""};
+    struct ah_bybit_sim_resp resp = {.body = body, .cap = sizeof(body)};
+    jsmntok_t tok[1024];
+    struct ah_json j;
+    struct ah_bybit_envelope env;
+    char cmd[96];
+    int nv = 0;
+
+    (void)state;
+    memset(&r, 0, sizeof(r));
+    snprintf(r.dir, sizeof(r.dir), "/tmp/ah-engine-XXXXXX");
+    assert_non_null(mkdtemp(r.dir));
+    ah_config_defaults(&r.cfg);
+    r.cfg.trader.amount_quote = 100;
+    r.cfg.trader.cycles = 0;
+    snprintf(r.cfg.trader.state_file, sizeof(r.cfg.trader.state_file), "%s/s.sqlite", r.dir);
+    snprintf(r.cfg.trader.journal_dir, sizeof(r.cfg.trader.journal_dir), "%s/j", r.dir);
+    r.sim = ah_bybit_sim_create(&scfg);
+    assert_int_equal(ah_bybit_sim_add_account(r.sim, "key1", "secret1"), 0);
+    assert_int_equal(ah_bybit_sim_set_balance(r.sim, 0, "USDT", D("1000")), 0);
+    assert_int_equal(ah_bybit_sim_add_instrument(r.sim, &btc, "BTC", "USDT"), 0);
+    r.now_ms = T0_MS;
+
+    e_start(&r);
+    e_market(&r, "27000", "27000.1");
+    assert_int_equal(ah_bybit_sim_open_orders(r.sim, 0), 1);
+    /* Killed with the entry open. */
+    ah_trader_fini(&r.t);
+
+    r.now_ms += 5000;
+    e_start(&r);
+    assert_true(r.t.recovering);
+    e_market(&r, "27000", "27000.1"); /* quotes arrive; nothing is sent while recovering */
+    assert_int_equal(ah_bybit_sim_open_orders(r.sim, 0), 1);
+    /* The venue's open orders, fetched the way the command will. */
+    assert_int_equal(ah_bybit_om_list_open(&r.om, "spot", r.now_ms, &h), 0);
+    q.method = h.method;
+    q.path = h.path;
+    q.query = h.query;
+    q.auth = (struct ah_bybit_auth){h.hdr.api_key, h.hdr.timestamp, h.hdr.sign, h.hdr.recv_window};
+    assert_int_equal(ah_bybit_sim_handle(r.sim, &q, r.now_ms, &resp), 0);
+    assert_int_equal(ah_bybit_envelope_parse(&j, body, resp.len, tok, 1024, &env), 0);
+    assert_int_equal(ah_bybit_parse_orders(&j, env.result, venue, 8, &nv), 0);
+    assert_int_equal(nv, 1);
+    /* Reconcile cancels the old entry (never a second one); the poll confirms; resume. */
+    assert_int_equal(ah_trader_reconcile(&r.t, venue, nv, r.now_ms * 1000), 1);
+    e_poll(&r);
+    assert_false(r.t.recovering);
+    e_market(&r, "27000", "27000.1");
+    assert_int_equal(ah_bybit_sim_open_orders(r.sim, 0), 1); /* exactly one entry, a new id */
+    assert_string_not_equal(r.om.orders[r.om.n_orders - 1].link_id, venue[0].link_id);
+    /* SIGINT: cancel everything, poll until nothing is open at the venue. */
+    assert_int_equal(ah_trader_stop(&r.t, r.now_ms * 1000), 1);
+    e_poll(&r);
+    assert_int_equal(ah_bybit_sim_open_orders(r.sim, 0), 0);
+    assert_int_equal(r.t.n_open, 0);
+    ah_trader_fini(&r.t);
+    ah_bybit_sim_destroy(r.sim);
+    snprintf(cmd, sizeof(cmd), "rm -rf %s", r.dir);
+    assert_int_equal(system(cmd), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_full_cycles_against_sim), cmocka_unit_test(test_retry_never_doubles),
-        cmocka_unit_test(test_bad_secret_and_balance),  cmocka_unit_test(test_cancel_all_on_exit),
-        cmocka_unit_test(test_ws_order_updates),        cmocka_unit_test(test_ws_only_cycle),
+        cmocka_unit_test(test_full_cycles_against_sim),
+        cmocka_unit_test(test_retry_never_doubles),
+        cmocka_unit_test(test_bad_secret_and_balance),
+        cmocka_unit_test(test_cancel_all_on_exit),
+        cmocka_unit_test(test_ws_order_updates),
+        cmocka_unit_test(test_ws_only_cycle),
+        cmocka_unit_test(test_engine_kill_restart_sigint),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
