@@ -25,8 +25,8 @@ struct ah_bybit_sim_cfg {
 struct ah_bybit_sim_req {
     const char *method; /* "GET" | "POST" */
     const char *path;   /* "/v5/order/create" (no query) */
-    const char *query;  /* raw query string without '?', "" if none */
-    const char *body;   /* raw body ("" for GET) */
+    const char *query;  /* raw query string without '?'; NULL or "" if none */
+    const char *body;   /* raw body; NULL or "" for GET */
     size_t body_len;
     struct ah_bybit_auth auth; /* the X-BAPI-* headers (NULL when absent) */
 };

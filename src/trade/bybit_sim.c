@@ -343,9 +343,26 @@ int ah_bybit_sim_handle(struct ah_bybit_sim *sim, const struct ah_bybit_sim_req 
                         struct ah_bybit_sim_resp *r)
 {
     char msg[1024];
-    const char *payload = strcmp(q->method, "POST") == 0 ? q->body : q->query;
-    size_t payload_len = strcmp(q->method, "POST") == 0 ? q->body_len : strlen(q->query);
+    struct ah_bybit_sim_req req = *q;
+    const char *payload;
+    size_t payload_len;
     int code;
+
+    /* Absent parts read as empty, so the router never dereferences NULL. */
+    if (req.query == NULL) {
+        req.query = "";
+    }
+    if (req.body == NULL) {
+        req.body = "";
+        req.body_len = 0;
+    }
+    if (req.method == NULL || req.path == NULL) {
+        req.method = "GET";
+        req.path = "";
+    }
+    q = &req;
+    payload = strcmp(q->method, "POST") == 0 ? q->body : q->query;
+    payload_len = strcmp(q->method, "POST") == 0 ? q->body_len : strlen(q->query);
 
     r->http_status = 200;
     r->limit = r->limit_status = r->limit_reset_ms = -1;

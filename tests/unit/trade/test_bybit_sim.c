@@ -150,11 +150,18 @@ static void test_public_endpoints(void **state)
     assert_int_equal(ah_bybit_parse_instrument(&c.j, c.env.result, "BTCUSDT", &in), 0);
     assert_memory_equal(&in, &btc, sizeof(in));
     q.path = "/v5/market/time";
+    q.query = NULL; /* absent parts read as empty */
+    q.body = NULL;
     assert_int_equal(ah_bybit_sim_handle(sim, &q, NOW, &c.resp), 0);
     assert_int_equal(ah_bybit_envelope_parse(&c.j, c.body, c.resp.len, c.tok, 512, &c.env), 0);
     assert_int_equal(ah_bybit_parse_time(&c.j, c.env.result, &us), 0);
     assert_int_equal(us, NOW * 1000);
+    /* An unknown path without auth headers: Bybit's key error comes first, as on Bybit. */
+    q.path = "/v5/nowhere";
+    assert_int_equal(ah_bybit_sim_handle(sim, &q, NOW, &c.resp), 0);
+    assert_int_equal(c.resp.http_status, 401);
     /* Too small a buffer is reported, never overrun. */
+    q.path = "/v5/market/time";
     c.resp = (struct ah_bybit_sim_resp){.body = c.body, .cap = 16};
     assert_int_equal(ah_bybit_sim_handle(sim, &q, NOW, &c.resp), AH_E_LIMIT);
 }
