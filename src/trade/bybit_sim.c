@@ -20,7 +20,7 @@ struct ah_bybit_sim *ah_bybit_sim_create(const struct ah_bybit_sim_cfg *cfg)
     if (sim->cfg.order_limit_per_s <= 0) {
         sim->cfg.order_limit_per_s = 20;
     }
-    sim->next_id = 1321003749386327552ULL;
+    sim->first_id = sim->next_id = 1321003749386327552ULL;
     return sim;
 }
 
@@ -30,6 +30,7 @@ void ah_bybit_sim_destroy(struct ah_bybit_sim *sim)
         return;
     }
     free(sim->orders);
+    free(sim->link_tab);
     free(sim);
 }
 

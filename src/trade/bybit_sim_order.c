@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "arbhub/err.h"
@@ -68,18 +69,67 @@ static int parse_create(const char *body, size_t len, struct create_args *a)
     return bad ? -2 : 0;
 }
 
+static size_t link_hash(int account, const char *link_id)
+{
+    uint64_t h = 1469598103934665603ULL ^ (uint64_t)account;
+
+    for (; *link_id != '\0'; link_id++) {
+        h = (h ^ (unsigned char)*link_id) * 1099511628211ULL;
+    }
+    return (size_t)h;
+}
+
+static void link_put(struct ah_bybit_sim *sim, int idx)
+{
+    const struct sim_order *o = &sim->orders[idx];
+    size_t i = link_hash(o->account, o->req.link_id) & (sim->link_cap - 1);
+
+    while (sim->link_tab[i] != 0) {
+        i = (i + 1) & (sim->link_cap - 1);
+    }
+    sim->link_tab[i] = idx + 1;
+}
+
+/* Indexes orders[idx] by link id, growing the table to stay at most half full. */
+static void link_add(struct ah_bybit_sim *sim, int idx)
+{
+    if ((size_t)(idx + 1) * 2 > sim->link_cap) {
+        free(sim->link_tab);
+        sim->link_cap = sim->link_cap ? sim->link_cap * 2 : 256;
+        sim->link_tab = ah_xcalloc(sim->link_cap, sizeof(int));
+        for (int i = 0; i < idx; i++) {
+            link_put(sim, i);
+        }
+    }
+    link_put(sim, idx);
+}
+
+/* By orderId (its number is an index) or else by orderLinkId (hashed): O(1) either way. */
 static struct sim_order *find_order(struct ah_bybit_sim *sim, int account, const char *order_id,
                                     const char *link_id)
 {
-    for (int i = sim->n_orders - 1; i >= 0; i--) {
-        struct sim_order *o = &sim->orders[i];
+    if (order_id != NULL && order_id[0] != '\0') {
+        int64_t id = 0;
+        uint64_t k;
 
-        if (o->account != account) {
-            continue;
+        if (ah_int64_parse(order_id, strlen(order_id), &id) < 0 || id < 0 ||
+            (uint64_t)id < sim->first_id) {
+            return NULL;
         }
-        if ((order_id != NULL && order_id[0] != '\0' && strcmp(o->order_id, order_id) == 0) ||
-            ((order_id == NULL || order_id[0] == '\0') && link_id != NULL && link_id[0] != '\0' &&
-             strcmp(o->req.link_id, link_id) == 0)) {
+        k = (uint64_t)id - sim->first_id;
+        if (k >= (uint64_t)sim->n_orders || sim->orders[k].account != account) {
+            return NULL;
+        }
+        return &sim->orders[k];
+    }
+    if (link_id == NULL || link_id[0] == '\0' || sim->link_cap == 0) {
+        return NULL;
+    }
+    for (size_t i = link_hash(account, link_id) & (sim->link_cap - 1); sim->link_tab[i] != 0;
+         i = (i + 1) & (sim->link_cap - 1)) {
+        struct sim_order *o = &sim->orders[sim->link_tab[i] - 1];
+
+        if (o->account == account && strcmp(o->req.link_id, link_id) == 0) {
             return o;
         }
     }
@@ -317,7 +367,7 @@ int ah_bybit_sim__create(struct ah_bybit_sim *sim, int account, const char *body
     if (lock(sim, o) < 0) {
         return fail(r, AH_BYBIT_SPOT_BALANCE, "Insufficient balance.", now_ms);
     }
-    sim->n_orders++;
+    link_add(sim, sim->n_orders++);
     snprintf(o->order_id, sizeof(o->order_id), "%llu", (unsigned long long)sim->next_id++);
     o->status = AH_OST_NEW;
     o->created_ms = o->updated_ms = now_ms;

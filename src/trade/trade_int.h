@@ -50,8 +50,10 @@ struct ah_bybit_sim {
     int n_symbols;
     struct sim_order *orders; /* every order ever accepted (ids must stay unique) */
     int n_orders, cap_orders;
-    uint64_t next_id;
-    uint64_t seq; /* order changes so far */
+    uint64_t first_id, next_id; /* orderIds are first_id + index into orders */
+    int *link_tab;              /* open addressing: order index + 1 by (account, link id) */
+    size_t link_cap;            /* power of two, kept at most half full */
+    uint64_t seq;               /* order changes so far */
 };
 
 /* Appends formatted text to resp->body; resp->len becomes SIZE_MAX once it did not fit. */

@@ -231,6 +231,23 @@ static void test_order_life_cycle(void **state)
     assert_int_equal(f, D("0.02"));
     assert_int_equal(l, 0);
     assert_int_equal(ah_bybit_sim_open_orders(sim, 0), 0);
+    /* Cancel by orderId (taken from the create ack); an unknown id is Bybit's 170213. */
+    {
+        char oid[64], lid[40], body[160];
+
+        assert_int_equal(create(AH_SELL, AH_TIF_GTC, "28000", "0.001", "ah1-3"), 0);
+        assert_int_equal(ah_bybit_parse_ack(&c.j, c.env.result, oid, 64, lid, 40), 0);
+        snprintf(body, sizeof(body),
+                 "{\"category\":\"spot\",\"symbol\":\"BTCUSDT\","
+                 "\"orderId\":\"%s\"}",
+                 oid);
+        assert_int_equal(send1("POST", "/v5/order/cancel", body), 0);
+        assert_int_equal(query_link("ah1-3").status, AH_OST_CANCELLED);
+        assert_int_equal(send1("POST", "/v5/order/cancel",
+                               "{\"category\":\"spot\",\"symbol\":\"BTCUSDT\","
+                               "\"orderId\":\"123\"}"),
+                         170213);
+    }
 }
 
 static void test_post_only_cross_and_ioc(void **state)
