@@ -392,6 +392,75 @@ static void test_private_ws(void **state)
     assert_string_equal(buf, "{\"req_id\":\"s1\",\"op\":\"subscribe\",\"args\":[\"order\"]}");
 }
 
+/* Every parser on every prefix of every fixture, and on seeded byte mutations: each call either
+ * succeeds or returns an error; ASan/UBSan watch memory. */
+static void run_parsers(const char *text, size_t len)
+{
+    static jsmntok_t tok[512];
+    struct ah_json j;
+    struct ah_bybit_envelope env;
+    struct ah_bybit_order o[4];
+    struct ah_bybit_coin c[4];
+    struct ah_instrument in;
+    char a[64], b[40];
+    int64_t us = 0;
+    int n = 0;
+
+    if (ah_bybit_envelope_parse(&j, text, len, tok, 512, &env) < 0) {
+        return;
+    }
+    (void)!ah_bybit_parse_ack(&j, env.result, a, sizeof(a), b, sizeof(b));
+    (void)!ah_bybit_parse_orders(&j, env.result, o, 4, &n);
+    (void)!ah_bybit_parse_instrument(&j, env.result, NULL, &in);
+    (void)!ah_bybit_parse_wallet(&j, env.result, c, 4, &n);
+    (void)!ah_bybit_parse_time(&j, env.result, &us);
+    (void)!ah_bybit_ws_parse_orders(text, len, tok, 512, o, 4, &n);
+}
+
+static void test_hostile_input(void **state)
+{
+    static const char *files[] = {
+        "bybit_instruments_info_linear_response.json",
+        "bybit_instruments_info_spot_response.json",
+        "bybit_order_cancel_response.json",
+        "bybit_order_create_response.json",
+        "bybit_order_realtime_response.json",
+        "bybit_server_time_response.json",
+        "bybit_wallet_balance_response.json",
+    };
+    static const char subst[] = "\"{}[],:0-9.eE\\ \x01\xff";
+    unsigned seed = 12345;
+    int parsed_whole = 0;
+
+    (void)state;
+    for (size_t f = 0; f < AH_ARRAY_LEN(files); f++) {
+        size_t len = 0;
+        char *text = slurp(files[f], &len);
+        char *copy = malloc(len + 1);
+
+        for (size_t cut = 0; cut <= len; cut++) {
+            memcpy(copy, text, cut); /* exact-size copy: an overread is caught */
+            run_parsers(copy, cut);
+        }
+        for (int k = 0; k < 2000; k++) {
+            memcpy(copy, text, len);
+            seed = seed * 1103515245u + 12345u;
+            copy[(seed >> 8) % len] = subst[(seed >> 20) % (sizeof(subst) - 1)];
+            run_parsers(copy, len);
+        }
+        {
+            struct ah_json j;
+            jsmntok_t tok[512];
+            struct ah_bybit_envelope env;
+
+            parsed_whole += ah_bybit_envelope_parse(&j, text, len, tok, 512, &env) == 0;
+        }
+        free(copy);
+        free(text);
+    }
+    assert_int_equal(parsed_whole, (int)AH_ARRAY_LEN(files));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -405,6 +474,7 @@ int main(void)
         cmocka_unit_test(test_parse_instruments_wallet),
         cmocka_unit_test(test_errors_and_limits),
         cmocka_unit_test(test_private_ws),
+        cmocka_unit_test(test_hostile_input),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -343,6 +343,50 @@ static void test_duplicate_and_rate_limit(void **state)
     assert_int_equal(ah_bybit_limit_delay_ms(&lim, c.env.ret_code, NOW), 1000);
 }
 
+/* Seeded mutations of valid, correctly signed create bodies: every answer is a Bybit envelope
+ * and no balance ever goes negative. */
+static void test_hostile_bodies(void **state)
+{
+    static const char good[] = "{\"category\":\"spot\",\"symbol\":\"BTCUSDT\",\"side\":\"Buy\","
+                               "\"orderType\":\"Limit\",\"qty\":\"0.001\",\"price\":\"26000\","
+                               "\"timeInForce\":\"GTC\",\"orderLinkId\":\"m0\"}";
+    static const char subst[] = "\"{}[],:0123456789.-eE\\ Sx";
+    char body[sizeof(good)];
+    unsigned seed = 777;
+    int ok = 0;
+    int64_t f = 0, l = 0;
+
+    (void)state;
+    /* A venue without the per-second order limit, so every body reaches validation. */
+    {
+        struct ah_bybit_sim_cfg cfg = {
+            .maker_bps = 1, .taker_bps = 10, .order_limit_per_s = 1000000};
+
+        ah_bybit_sim_destroy(sim);
+        sim = ah_bybit_sim_create(&cfg);
+        assert_int_equal(ah_bybit_sim_add_account(sim, "key1", "secret1"), 0);
+        assert_int_equal(ah_bybit_sim_set_balance(sim, 0, "USDT", D("1000")), 0);
+        assert_int_equal(ah_bybit_sim_set_balance(sim, 0, "BTC", D("0.01")), 0);
+        assert_int_equal(ah_bybit_sim_add_instrument(sim, &btc, "BTC", "USDT"), 0);
+        assert_int_equal(ah_bybit_sim_set_price(sim, "BTCUSDT", D("27000"), D("27000.1"), NOW), 0);
+    }
+    for (int k = 0; k < 3000; k++) {
+        memcpy(body, good, sizeof(good));
+        for (int m = 0; m < 1 + k % 3; m++) {
+            seed = seed * 1103515245u + 12345u;
+            body[(seed >> 8) % (sizeof(good) - 1)] = subst[(seed >> 20) % (sizeof(subst) - 1)];
+        }
+        ok += send1("POST", "/v5/order/create", body) == 0;
+        assert_int_not_equal(c.env.ret_code, 10006);
+        for (int a = 0; a < 2; a++) {
+            assert_int_equal(ah_bybit_sim_balance(sim, 0, a == 0 ? "USDT" : "BTC", &f, &l), 0);
+            assert_true(f >= 0 && l >= 0);
+        }
+    }
+    assert_true(ok > 0);    /* some mutations leave a valid order (a new link id) */
+    assert_true(ok < 3000); /* and most do not */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -352,6 +396,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_post_only_cross_and_ioc, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rejections, setup, teardown),
         cmocka_unit_test_setup_teardown(test_duplicate_and_rate_limit, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_hostile_bodies, setup, teardown),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
