@@ -140,7 +140,7 @@ struct ah_risk {
     int64_t day_index; /* UTC day number (ts_us / 86400e6) */
     int64_t *order_ts; /* ring of the last max_per_min order times (owned) */
     int64_t n_ring, head;
-    enum ah_risk_breach halted; /* first breach; trading stays stopped until reset */
+    enum ah_risk_breach halted; /* first breach; trading stays stopped for this process */
     char reason[192];
 };
 
@@ -149,7 +149,9 @@ void ah_risk_init(struct ah_risk *r, const struct ah_cfg_trader *cfg);
 void ah_risk_fini(struct ah_risk *r);
 /* Asks to send one order worth notional (quote, 1e-9 units). A reducing order (an exit that
  * shrinks the position) is always allowed and never counted against the limits, so a halted
- * trader can still flatten. Otherwise: returns 0 and counts the order, or AH_E_LIMIT after
+ * trader can still flatten. The day's loss is checked here too, so a restart with a restored
+ * day_pnl past the limit stops at the first order. Otherwise: returns 0 and counts the order,
+ * or AH_E_LIMIT after
  * halting with one error log line naming the limit, or AH_E_STATE when already halted (no new
  * line). md_ts_us[0..n_legs) are the receive times of each leg's latest quote. */
 int ah_risk_check_order(struct ah_risk *r, int64_t notional, bool reducing, int64_t now_us,

@@ -36,6 +36,7 @@ struct ah_state_meta {
     int64_t bought; /* of the open cycle: base bought, quote spent and received, fees */
     int64_t buy_value, sell_value, fees;
     int64_t entry_us;
+    int64_t day_index, day_pnl; /* the risk limits' UTC day and its realised PnL */
     char strategy_state[16];
 };
 

@@ -95,6 +95,11 @@ static int check_limits(struct ah_risk *r, int64_t notional, int64_t now_us)
         snprintf(detail, sizeof(detail), "%" PRId64 " orders in the last 60 s", r->n_ring);
         return halt(r, AH_RISK_ORDER_RATE, detail);
     }
+    if (r->max_daily_loss > 0 && -r->day_pnl >= r->max_daily_loss) {
+        snprintf(detail, sizeof(detail), "day PnL %.4f, limit -%.4f quote",
+                 ah_dec_to_double(r->day_pnl), ah_dec_to_double(r->max_daily_loss));
+        return halt(r, AH_RISK_DAILY_LOSS, detail);
+    }
     if (r->max_position > 0 && r->position + notional > r->max_position) {
         snprintf(detail, sizeof(detail), "%.2f + %.2f > %.2f quote", ah_dec_to_double(r->position),
                  ah_dec_to_double(notional), ah_dec_to_double(r->max_position));

@@ -24,7 +24,8 @@ static const char schema[] =
     "PRAGMA synchronous=FULL;"
     "CREATE TABLE IF NOT EXISTS meta(id INTEGER PRIMARY KEY CHECK (id = 1), run_id INTEGER,"
     " attempt INTEGER, cycle INTEGER, held INTEGER, buy_value INTEGER, fees INTEGER,"
-    " strategy_state TEXT, bought INTEGER, sell_value INTEGER, entry_us INTEGER);"
+    " strategy_state TEXT, bought INTEGER, sell_value INTEGER, entry_us INTEGER,"
+    " day_index INTEGER, day_pnl INTEGER);"
     "CREATE TABLE IF NOT EXISTS orders(link_id TEXT PRIMARY KEY, order_id TEXT, category TEXT,"
     " symbol TEXT, side INTEGER, type INTEGER, tif INTEGER, px INTEGER, qty INTEGER,"
     " cum_qty INTEGER, status INTEGER, ts_us INTEGER);";
@@ -48,10 +49,10 @@ static int prepare_all(struct ah_state *st)
     rc |= prepare(st, &st->list_orders,
                   "SELECT * FROM orders WHERE status <> 2 ORDER BY ts_us, rowid");
     rc |= prepare(st, &st->save_meta,
-                  "INSERT OR REPLACE INTO meta VALUES(1,?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)");
+                  "INSERT OR REPLACE INTO meta VALUES(1,?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12)");
     rc |= prepare(st, &st->load_meta,
                   "SELECT run_id, attempt, cycle, held, buy_value, fees, strategy_state, bought,"
-                  " sell_value, entry_us"
+                  " sell_value, entry_us, day_index, day_pnl"
                   " FROM meta WHERE id = 1");
     return rc != 0 ? AH_E_CORRUPT : 0;
 }
@@ -128,6 +129,8 @@ int ah_state_save_meta(struct ah_state *st, const struct ah_state_meta *m)
     sqlite3_bind_int64(s, 8, m->bought);
     sqlite3_bind_int64(s, 9, m->sell_value);
     sqlite3_bind_int64(s, 10, m->entry_us);
+    sqlite3_bind_int64(s, 11, m->day_index);
+    sqlite3_bind_int64(s, 12, m->day_pnl);
     return step_done(st, s);
 }
 
@@ -155,6 +158,8 @@ int ah_state_load_meta(struct ah_state *st, struct ah_state_meta *m)
         m->bought = sqlite3_column_int64(s, 7);
         m->sell_value = sqlite3_column_int64(s, 8);
         m->entry_us = sqlite3_column_int64(s, 9);
+        m->day_index = sqlite3_column_int64(s, 10);
+        m->day_pnl = sqlite3_column_int64(s, 11);
     }
     sqlite3_reset(s);
     return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? -ENOENT : -EIO;

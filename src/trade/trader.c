@@ -26,6 +26,8 @@ static void save_meta(struct ah_trader *t)
     m->sell_value = t->conv.sell_value;
     m->fees = t->conv.fees;
     m->entry_us = t->conv.entry_us;
+    m->day_index = t->risk.day_index;
+    m->day_pnl = t->risk.day_pnl;
     snprintf(m->strategy_state, sizeof(m->strategy_state), "%s", ah_conv_state_name(t->conv.state));
     if (t->st != NULL && ah_state_save_meta(t->st, m) < 0) {
         AH_ERROR("trade", "state: could not save; continuing without durability");
@@ -59,6 +61,10 @@ int ah_trader_init(struct ah_trader *t, const struct ah_cfg_trader *cfg,
         t->meta.run_id = (uint64_t)wall_us; /* unique per start; link ids stay distinct */
     }
     ah_risk_init(&t->risk, cfg);
+    if (t->meta.cycle > 0) {
+        t->risk.day_index = t->meta.day_index; /* the daily loss survives a restart */
+        t->risk.day_pnl = t->meta.day_pnl;
+    }
     ah_conv_init(&t->conv, cfg, in, category, t->meta.run_id, t->meta.attempt);
     if (t->meta.cycle > 0) {
         /* A restart: nothing is sent until ah_trader_reconcile has settled the old orders. */

@@ -234,6 +234,27 @@ static void test_fill_while_down(void **state)
     ah_trader_fini(&r->t);
 }
 
+static void test_daily_loss_survives_restart(void **state)
+{
+    struct rig *r = *state;
+    struct ah_bybit_order v[4];
+
+    start(r, 0, true);
+    r->t.risk.day_index = T0 / (86400 * 1000000LL);
+    r->t.risk.day_pnl = -D("40");    /* earlier losses today */
+    quote(r, "27000", "27000.5", 0); /* an entry goes out; the state is saved with it */
+    ah_trader_fini(&r->t);
+    r->cfg.trader.max_daily_loss_quote = 40; /* the same day, now at the limit */
+    start(r, 0, false);
+    assert_int_equal(r->t.risk.day_pnl, -D("40"));
+    quote(r, "27000", "27000.5", 10); /* remembered while recovering */
+    assert_int_equal(ah_trader_reconcile(&r->t, v, venue_orders(r, v), r->now), 1);
+    pump(r); /* the old entry is cancelled; the resumed entry is refused by the restored loss */
+    assert_int_equal(r->t.risk.halted, AH_RISK_DAILY_LOSS);
+    assert_int_equal(r->paper.n_orders, 0);
+    ah_trader_fini(&r->t);
+}
+
 static void test_order_rate_halts(void **state)
 {
     struct rig *r = *state;
@@ -276,6 +297,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_cycle_journal_restart, setup, teardown),
         cmocka_unit_test_setup_teardown(test_fill_while_down, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_daily_loss_survives_restart, setup, teardown),
         cmocka_unit_test_setup_teardown(test_order_rate_halts, setup, teardown),
         cmocka_unit_test_setup_teardown(test_stale_data_halts, setup, teardown),
     };
