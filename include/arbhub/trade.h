@@ -1,0 +1,377 @@
+/* SPDX-License-Identifier: MIT */
+/* The trader's socket-free core: exact decimals, instrument rounding, risk limits, the paper
+ * venue, the convergent and listen strategies, the journal and the durable state. Everything
+ * here is pure or file-backed and runs on the caller's thread (the loop thread in `arbhub
+ * trade`); no function blocks on the network. Times are int64 microseconds (UTC) unless named
+ * otherwise. Prices, quantities and money are int64 counts of 1e-9 (AH_DEC_ONE = 1.0). */
+#ifndef ARBHUB_TRADE_H
+#define ARBHUB_TRADE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "arbhub/compiler.h"
+#include "arbhub/event.h"
+
+/* ---- exact decimals (src/trade/decimal.c) ---- */
+
+#define AH_DEC_DIGITS 9
+#define AH_DEC_ONE    1000000000LL
+
+/* Decimal text ("0.001", "27123.5", "-3") -> units of 1e-9, exactly. Returns 0, AH_E_PARSE
+ * (not a plain decimal, or out of range) or AH_E_UNSUPPORTED (non-zero digits past 1e-9). */
+int ah_dec_parse(const char *s, size_t len, int64_t *out) AH_MUST_CHECK;
+int ah_dec_parse_str(const char *s, int64_t *out) AH_MUST_CHECK;
+/* A double (a quote) -> nearest 1e-9 unit. Returns 0 or AH_E_PARSE (NaN, inf, out of range). */
+int ah_dec_from_double(double v, int64_t *out) AH_MUST_CHECK;
+double ah_dec_to_double(int64_t v);
+/* Decimal places a step needs: 0.001 -> 3, 0.5 -> 1, 10 -> 0. */
+int ah_dec_places(int64_t step);
+/* Round v to a multiple of step (step <= 0: v unchanged). Exact. */
+int64_t ah_dec_floor(int64_t v, int64_t step);
+int64_t ah_dec_ceil(int64_t v, int64_t step);
+int64_t ah_dec_nearest(int64_t v, int64_t step);
+/* *out = a * b rounded half away from zero to 1e-9. Returns 0 or -ERANGE. */
+int ah_dec_mul(int64_t a, int64_t b, int64_t *out) AH_MUST_CHECK;
+/* *out = floor(a / b) to a multiple of step (a >= 0, b > 0). Returns 0, -EINVAL or -ERANGE. */
+int ah_dec_div_floor(int64_t a, int64_t b, int64_t step, int64_t *out) AH_MUST_CHECK;
+/* Writes v with at most `places` decimals, trailing zeros trimmed ("27123.5", "0.001", "27120").
+ * Returns the length, AH_E_PARSE if v has non-zero digits past `places` (never rounds), or
+ * AH_E_LIMIT if buf is too small. */
+int ah_dec_format(int64_t v, int places, char *buf, size_t cap);
+
+/* ---- instruments (src/trade/instrument.c) ---- */
+
+enum ah_order_side { AH_BUY = 1, AH_SELL = 2 };
+
+struct ah_instrument {
+    char symbol[32];      /* venue form, e.g. BTCUSDT */
+    int64_t tick;         /* price step */
+    int64_t qty_step;     /* linear qtyStep, spot basePrecision */
+    int64_t min_qty;      /* 0 = none */
+    int64_t max_qty;      /* 0 = none */
+    int64_t min_notional; /* quote value; linear minNotionalValue, spot minOrderAmt */
+};
+
+enum ah_order_check {
+    AH_ORDER_OK = 0,
+    AH_ORDER_QTY_ZERO,      /* the quantity rounds to zero */
+    AH_ORDER_QTY_MIN,       /* below min_qty */
+    AH_ORDER_QTY_MAX,       /* above max_qty */
+    AH_ORDER_NOTIONAL_MIN,  /* price * qty below min_notional */
+    AH_ORDER_PRICE_INVALID, /* price <= 0 */
+};
+
+/* Price on the tick. Post-only prices round toward the passive side (buy down, sell up) so a
+ * rounded maker order never crosses; other prices round to the nearest tick. */
+int64_t ah_instr_round_price(const struct ah_instrument *in, int64_t px, enum ah_order_side side,
+                             bool post_only);
+/* Quantity rounded down to the step (never buys more than asked). */
+int64_t ah_instr_round_qty(const struct ah_instrument *in, int64_t qty);
+/* Quantity for a quote amount at px: floor(amount / px) on the step. 0 when px <= 0. */
+int64_t ah_instr_qty_for_quote(const struct ah_instrument *in, int64_t amount_quote, int64_t px);
+/* Checks an already-rounded order against the instrument's minimums and maximum. */
+enum ah_order_check ah_instr_check(const struct ah_instrument *in, int64_t px, int64_t qty);
+const char *ah_order_check_name(enum ah_order_check c);
+/* Formats price and quantity with the instrument's decimals. Returns 0, AH_E_PARSE (value not on
+ * the step) or AH_E_LIMIT. */
+int ah_instr_format_price(const struct ah_instrument *in, int64_t px, char *buf,
+                          size_t cap) AH_MUST_CHECK;
+int ah_instr_format_qty(const struct ah_instrument *in, int64_t qty, char *buf,
+                        size_t cap) AH_MUST_CHECK;
+
+/* ---- orders and execution reports (shared by the paper venue, strategies, simulator) ---- */
+
+#define AH_LINK_ID_MAX 36 /* Bybit orderLinkId limit, without the NUL */
+
+enum ah_bybit_tif { AH_TIF_GTC = 0, AH_TIF_IOC, AH_TIF_FOK, AH_TIF_POST_ONLY };
+enum ah_bybit_otype { AH_OTYPE_LIMIT = 0, AH_OTYPE_MARKET };
+
+struct ah_order_req {
+    char category[16]; /* "spot" or "linear" */
+    char symbol[32];   /* venue form, BTCUSDT */
+    enum ah_order_side side;
+    enum ah_bybit_otype type;
+    enum ah_bybit_tif tif;
+    int64_t px; /* 1e-9 units, on the tick (ignored for market) */
+    int64_t qty;
+    char link_id[AH_LINK_ID_MAX + 1];
+};
+
+enum ah_exec_kind {
+    AH_EXEC_ACK = 1, /* accepted and live (resting or about to match) */
+    AH_EXEC_FILL,    /* a (partial) fill: px, qty, fee of this fill */
+    AH_EXEC_DONE,    /* no longer open: filled, cancelled, or IOC remainder expired */
+    AH_EXEC_REJECT,  /* refused (reason): post-only would cross, duplicate id, balance */
+};
+
+struct ah_exec {
+    enum ah_exec_kind kind;
+    char link_id[AH_LINK_ID_MAX + 1];
+    enum ah_order_side side;
+    int64_t px, qty, fee; /* FILL: this fill; fee in quote currency */
+    int64_t cum_qty;      /* filled so far */
+    int64_t ts_us;
+    int venue; /* index of the venue (listen mode), 0 otherwise */
+    char reason[64];
+};
+
+/* ---- risk limits (src/trade/risk.c) ---- */
+
+struct ah_cfg_trader;
+
+enum ah_risk_breach {
+    AH_RISK_NONE = 0,
+    AH_RISK_POSITION,   /* position would exceed max_position_quote */
+    AH_RISK_DAILY_LOSS, /* realised loss of the UTC day reached max_daily_loss_quote */
+    AH_RISK_ORDER_RATE, /* max_orders_per_min orders already sent in the last 60 s */
+    AH_RISK_STALE,      /* a leg's market data is older than stale_ms */
+};
+
+struct ah_risk {
+    int64_t max_position;   /* quote, 1e-9 units; 0 = no limit */
+    int64_t max_daily_loss; /* quote, 1e-9 units, positive; 0 = no limit */
+    int64_t max_per_min;
+    int64_t stale_us;
+    int64_t base;      /* base held (signed: buys add, sells subtract) */
+    int64_t position;  /* |base| valued at the last fill price, quote */
+    int64_t day_pnl;   /* realised PnL of day_index */
+    int64_t day_index; /* UTC day number (ts_us / 86400e6) */
+    int64_t *order_ts; /* ring of the last max_per_min order times (owned) */
+    int64_t n_ring, head;
+    enum ah_risk_breach halted; /* first breach; trading stays stopped for this process */
+    char reason[192];
+};
+
+/* Copies the limits from cfg (quote amounts converted to 1e-9 units). Pair with ah_risk_fini. */
+void ah_risk_init(struct ah_risk *r, const struct ah_cfg_trader *cfg);
+void ah_risk_fini(struct ah_risk *r);
+/* Asks to send one order worth notional (quote, 1e-9 units). A reducing order (an exit that
+ * shrinks the position) is always allowed and never counted against the limits, so a halted
+ * trader can still flatten. The day's loss is checked here too, so a restart with a restored
+ * day_pnl past the limit stops at the first order. Otherwise: returns 0 and counts the order,
+ * or AH_E_LIMIT after
+ * halting with one error log line naming the limit, or AH_E_STATE when already halted (no new
+ * line). md_ts_us[0..n_legs) are the receive times of each leg's latest quote. */
+int ah_risk_check_order(struct ah_risk *r, int64_t notional, bool reducing, int64_t now_us,
+                        const int64_t *md_ts_us, int n_legs) AH_MUST_CHECK;
+/* Staleness alone (for a timer tick with no order): AH_E_LIMIT and halt when a leg is stale. */
+int ah_risk_check_stale(struct ah_risk *r, int64_t now_us, const int64_t *md_ts_us,
+                        int n_legs) AH_MUST_CHECK;
+/* A fill of signed_qty base (buy +, sell -) at px: the position becomes |base| * px. */
+void ah_risk_on_fill(struct ah_risk *r, int64_t signed_qty, int64_t px);
+/* Realised PnL of a closed trade at now_us; a new UTC day starts from zero. Halts (with its log
+ * line) when the day's loss reaches the limit; returns AH_E_LIMIT then, else 0. */
+int ah_risk_on_pnl(struct ah_risk *r, int64_t pnl, int64_t now_us);
+const char *ah_risk_breach_name(enum ah_risk_breach b);
+
+/* ---- paper venue (src/trade/paper.c) ---- */
+
+#define AH_PAPER_ORDERS_MAX 64
+#define AH_PAPER_EXEC_MAX   256
+
+struct ah_paper_order {
+    struct ah_order_req req;
+    int64_t active_us; /* submit time + latency: the venue sees it from then on */
+    int64_t cancel_us; /* when a requested cancel takes effect (0 = none) */
+    int64_t cum_qty;
+    bool acked;
+};
+
+/* An in-process venue that fills orders against public quotes and trades. A resting limit buy
+ * fills when the ask trades through it (ask <= price) or a trade prints at or below it (sells
+ * mirror this), at the order's price with the maker fee. Market and IOC orders take what the
+ * quote shows at their active time (up to its size) at the quote's price with the taker fee; the
+ * rest expires. A post-only order that would cross is rejected like Bybit does. Latency is
+ * applied through timestamps: an order submitted at t is seen from t + latency, and every report
+ * is stamped no earlier. Single-threaded; no allocation after init. */
+struct ah_paper {
+    int64_t maker_bps_e4, taker_bps_e4; /* fee rates in 1e-4 bps units (exact) */
+    int64_t latency_us;
+    struct ah_instrument instr;
+    int64_t bid, ask, bid_qty, ask_qty, quote_ts; /* latest quote (0 = none) */
+    struct ah_paper_order orders[AH_PAPER_ORDERS_MAX];
+    int n_orders;
+    struct ah_exec execs[AH_PAPER_EXEC_MAX]; /* reports not yet polled */
+    int n_execs;
+    uint64_t n_dropped; /* reports lost because execs was full (a caller bug) */
+    char seen[AH_PAPER_ORDERS_MAX * 4][AH_LINK_ID_MAX + 1]; /* recent link ids, for dedup */
+    int n_seen;
+};
+
+void ah_paper_init(struct ah_paper *p, const struct ah_instrument *in, double maker_bps,
+                   double taker_bps, int64_t latency_ms);
+/* Submits an order (req copied). Returns 0, -EEXIST for a link id already used (reported as a
+ * REJECT "duplicate orderLinkId"), or AH_E_LIMIT when too many orders are open. */
+int ah_paper_submit(struct ah_paper *p, const struct ah_order_req *req,
+                    int64_t now_us) AH_MUST_CHECK;
+/* Cancels by link id; it takes effect (a DONE report) after the latency, and the order may still
+ * fill before. Returns 0 or -ENOENT (not open, or already being cancelled). */
+int ah_paper_cancel(struct ah_paper *p, const char *link_id, int64_t now_us) AH_MUST_CHECK;
+/* Market data and time; each may activate and fill orders. */
+void ah_paper_on_quote(struct ah_paper *p, int64_t bid, int64_t bid_qty, int64_t ask,
+                       int64_t ask_qty, int64_t ts_us);
+void ah_paper_on_trade(struct ah_paper *p, int64_t px, int64_t qty, int64_t ts_us);
+void ah_paper_advance(struct ah_paper *p, int64_t now_us);
+/* Moves up to cap pending reports into out (oldest first); returns how many. */
+int ah_paper_poll(struct ah_paper *p, struct ah_exec *out, int cap);
+/* Fee of a fill worth value (quote) at bps_e4: exact, rounded up to 1e-9. */
+int64_t ah_fee_of(int64_t value, int64_t bps_e4);
+
+/* ---- strategies: common output (src/trade/convergent.c, src/trade/listen.c) ---- */
+
+enum ah_intent_kind { AH_INTENT_PLACE = 1, AH_INTENT_CANCEL };
+
+/* What a strategy wants sent. The driver checks PLACE intents with ah_risk_check_order (sells
+ * of what is held are `reducing`), sends them, and feeds every report back as an ah_exec. */
+struct ah_intent {
+    enum ah_intent_kind kind;
+    int venue; /* listen mode: index of the venue; 0 in convergent mode */
+    bool reducing;
+    struct ah_order_req req; /* CANCEL: only category, symbol and link_id are set */
+};
+
+#define AH_INTENTS_MAX 4 /* out arrays of the strategy calls hold at least this many */
+
+/* ---- convergent mode (src/trade/convergent.c) ---- */
+
+enum ah_conv_state {
+    AH_CONV_IDLE = 0,     /* waiting for a quote to place the entry */
+    AH_CONV_BUYING,       /* post-only buy resting at the bid */
+    AH_CONV_BUY_CANCEL,   /* buy cancel sent (re-price) */
+    AH_CONV_SELLING,      /* post-only take-profit sell resting */
+    AH_CONV_SELL_CANCEL,  /* take-profit cancel sent (stop-loss or max hold) */
+    AH_CONV_EXITING,      /* market sell sent */
+    AH_CONV_DONE,         /* every cycle finished, or stopped after refusals */
+    AH_CONV_REPLACE_TP,   /* take-profit refused: re-sent on the next quote */
+    AH_CONV_REPLACE_EXIT, /* market exit refused: re-sent on the next quote */
+};
+
+#define AH_CONV_MAX_REJECTS 5
+
+struct ah_cycle_result {
+    int64_t cycle;                       /* 1-based */
+    int64_t qty;                         /* base bought (and sold) */
+    int64_t buy_value, sell_value, fees; /* quote */
+    int64_t entry_px, exit_px;           /* average prices (value / qty, floored to 1e-9) */
+    int64_t pnl;                         /* sell_value - buy_value - fees */
+    int64_t entry_us, exit_us;
+    char exit_reason[16]; /* take_profit | stop_loss | max_hold */
+};
+
+struct ah_conv {
+    struct ah_instrument in;
+    char category[16];
+    int64_t amount, max_hold_us, cycles; /* cycles 0 = unlimited */
+    double tp_bps, sl_bps, reprice_bps;
+    uint64_t run_id, attempt; /* link ids: ah_bybit_link_id(run_id, attempt) */
+    enum ah_conv_state state;
+    int64_t bid, ask, quote_us;
+    char live_id[AH_LINK_ID_MAX + 1]; /* the one order this strategy has open */
+    int64_t live_px;
+    int64_t target, held, bought, buy_value, sell_value, fees, entry_us;
+    int64_t cycle; /* current cycle, 1-based */
+    char exit_reason[16];
+    int n_rejects; /* refusals in a row */
+    struct ah_cycle_result result;
+    bool has_result;
+};
+
+/* Sets the strategy up from the trader config. attempt continues from a saved state (0 fresh).
+ * All pointers borrowed. */
+void ah_conv_init(struct ah_conv *c, const struct ah_cfg_trader *cfg,
+                  const struct ah_instrument *in, const char *category, uint64_t run_id,
+                  uint64_t attempt);
+/* Inputs. Each writes up to AH_INTENTS_MAX intents to out and returns how many. */
+int ah_conv_on_quote(struct ah_conv *c, int64_t bid, int64_t ask, int64_t ts_us,
+                     struct ah_intent *out);
+int ah_conv_on_exec(struct ah_conv *c, const struct ah_exec *e, struct ah_intent *out);
+int ah_conv_on_tick(struct ah_conv *c, int64_t now_us, struct ah_intent *out);
+/* The cycle that just finished, once: true and *out filled, or false. */
+bool ah_conv_take_result(struct ah_conv *c, struct ah_cycle_result *out);
+const char *ah_conv_state_name(enum ah_conv_state s);
+/* After a restart: the open cycle's figures from the saved state. The strategy waits in IDLE
+ * (nothing held) until ah_conv_resume. */
+void ah_conv_restore(struct ah_conv *c, int64_t cycle, int64_t held, int64_t bought,
+                     int64_t buy_value, int64_t sell_value, int64_t fees, int64_t entry_us);
+/* A fill of an order from before the restart (no longer this strategy's live order) still moves
+ * the position and the cycle's figures. */
+void ah_conv_absorb_fill(struct ah_conv *c, const struct ah_exec *e);
+/* Recovery is over (every old order finished): holding -> the take-profit is re-placed on the
+ * next quote; a cycle completed while down -> its result is produced and the next cycle starts
+ * (intents in out); otherwise a fresh entry on the next quote. Returns the intent count. */
+int ah_conv_resume(struct ah_conv *c, int64_t now_us, struct ah_intent *out);
+
+/* ---- listen mode (src/trade/listen.c) ---- */
+
+#define AH_LISTEN_VENUES 8 /* venue index = enum ah_exchange_id */
+
+enum ah_leg_policy { AH_LEG_CANCEL = 0, AH_LEG_REVERSE, AH_LEG_PROCEED };
+
+enum ah_listen_state {
+    AH_LISTEN_IDLE = 0,
+    AH_LISTEN_LEGS,   /* both IOC legs sent */
+    AH_LISTEN_CANCEL, /* a leg passed the time limit: cancel sent */
+    AH_LISTEN_REPAIR, /* the single-leg policy's market order is out */
+};
+
+struct ah_listen_venue {
+    struct ah_instrument in;
+    int64_t base, quote; /* pre-positioned balances (1e-9 units) */
+    double taker_bps;
+};
+
+struct ah_arb_result {
+    int buy_venue, sell_venue;
+    int64_t buy_qty, sell_qty;     /* filled on each leg (repairs included) */
+    int64_t buy_value, sell_value; /* quote */
+    int64_t fees;
+    int64_t pnl;      /* sell_value - buy_value - fees */
+    int64_t unhedged; /* base bought minus base sold (0 = hedged) */
+    char outcome[24]; /* hedged | cancel | reverse | proceed | timeout */
+};
+
+struct ah_listen {
+    char category[16];
+    struct ah_listen_venue venue[AH_LISTEN_VENUES];
+    double threshold_bps;
+    int64_t min_quote, amount, timeout_us;
+    enum ah_leg_policy policy;
+    bool armed[AH_LISTEN_VENUES][AH_LISTEN_VENUES]; /* false after firing until below threshold */
+    uint64_t run_id, attempt;
+    enum ah_listen_state state;
+    int64_t deadline_us;
+    int buy_v, sell_v;
+    int64_t buy_px, sell_px;            /* last quote of each leg, for repair orders */
+    char leg_id[2][AH_LINK_ID_MAX + 1]; /* [0] buy leg, [1] sell leg; "" when finished */
+    char repair_id[AH_LINK_ID_MAX + 1];
+    int repair_v;
+    struct ah_arb_result cur;
+    struct ah_arb_result result;
+    bool has_result;
+    uint64_t n_fired, n_skipped_size;
+};
+
+/* Venues are configured with ah_listen_venue() before use. policy from "cancel" | "reverse" |
+ * "proceed" (anything else: cancel). */
+void ah_listen_init(struct ah_listen *l, const struct ah_cfg_trader *cfg, const char *category,
+                    uint64_t run_id, uint64_t attempt);
+void ah_listen_venue(struct ah_listen *l, int venue, const struct ah_instrument *in, int64_t base,
+                     int64_t quote, double taker_bps);
+/* A spread update of this symbol. Fires both IOC legs (2 intents) when net_bps exceeds the
+ * threshold, the pair is armed, nothing else is in flight, and the executable size within the
+ * balances is worth at least min_qty_quote; the pair then stays disarmed until its net spread
+ * drops to the threshold or below. Returns the intent count. */
+int ah_listen_on_spread(struct ah_listen *l, const struct ah_spread *sp, int64_t now_us,
+                        struct ah_intent *out);
+/* Execution report of a leg or repair order (e->venue set by the driver). */
+int ah_listen_on_exec(struct ah_listen *l, const struct ah_exec *e, struct ah_intent *out);
+/* Enforces single_leg_timeout_ms on the legs and on the repair. */
+int ah_listen_on_tick(struct ah_listen *l, int64_t now_us, struct ah_intent *out);
+bool ah_listen_take_result(struct ah_listen *l, struct ah_arb_result *out);
+/* Drops the legs just returned by ah_listen_on_spread without sending them (a risk refusal):
+ * back to idle, the pair stays disarmed for this opportunity. */
+void ah_listen_abort(struct ah_listen *l);
+
+#endif

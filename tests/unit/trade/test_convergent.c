@@ -1,0 +1,264 @@
+/* SPDX-License-Identifier: MIT */
+/* Convergent mode driven through the paper venue: full take-profit cycles with PnL recomputed
+ * from the fills, re-pricing, post-only rejects, stop-loss, max hold and the cycle limit. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "arbhub/config.h"
+#include "arbhub/err.h"
+#include "arbhub/trade.h"
+
+#define MS 1000LL
+#define T0 1700000000000000LL
+
+static int64_t D(const char *s)
+{
+    int64_t v = 0;
+
+    assert_int_equal(ah_dec_parse_str(s, &v), 0);
+    return v;
+}
+
+struct rig {
+    struct ah_paper paper;
+    struct ah_conv conv;
+    struct ah_exec fills[64]; /* every fill seen, to recompute PnL independently */
+    int n_fills;
+    int n_placed, n_cancels;
+    int max_open; /* most orders open at the venue at any time */
+    int64_t now;
+};
+
+static void route(struct rig *r, struct ah_intent *in, int n);
+
+static void pump(struct rig *r)
+{
+    struct ah_exec e[16];
+    struct ah_intent out[AH_INTENTS_MAX];
+    int n;
+
+    for (n = ah_paper_poll(&r->paper, e, 16); n > 0; n = ah_paper_poll(&r->paper, e, 16)) {
+        for (int i = 0; i < n; i++) {
+            if (e[i].kind == AH_EXEC_FILL && r->n_fills < 64) {
+                r->fills[r->n_fills++] = e[i];
+            }
+            route(r, out, ah_conv_on_exec(&r->conv, &e[i], out));
+        }
+    }
+}
+
+static void route(struct rig *r, struct ah_intent *in, int n)
+{
+    for (int i = 0; i < n; i++) {
+        if (in[i].kind == AH_INTENT_PLACE) {
+            assert_int_equal(ah_paper_submit(&r->paper, &in[i].req, r->now), 0);
+            r->n_placed++;
+        } else {
+            assert_int_equal(ah_paper_cancel(&r->paper, in[i].req.link_id, r->now), 0);
+            r->n_cancels++;
+        }
+        if (r->paper.n_orders > r->max_open) {
+            r->max_open = r->paper.n_orders;
+        }
+    }
+}
+
+static void quote(struct rig *r, const char *bid, const char *ask, int64_t dt_ms)
+{
+    struct ah_intent out[AH_INTENTS_MAX];
+
+    r->now += dt_ms * MS;
+    ah_paper_on_quote(&r->paper, D(bid), D("1"), D(ask), D("1"), r->now);
+    pump(r);
+    route(r, out, ah_conv_on_quote(&r->conv, D(bid), D(ask), r->now, out));
+    pump(r);
+}
+
+static void tick(struct rig *r, int64_t dt_ms)
+{
+    struct ah_intent out[AH_INTENTS_MAX];
+
+    r->now += dt_ms * MS;
+    ah_paper_advance(&r->paper, r->now);
+    pump(r);
+    route(r, out, ah_conv_on_tick(&r->conv, r->now, out));
+    pump(r);
+}
+
+static void rig_init(struct rig *r, int64_t cycles, int64_t latency_ms)
+{
+    struct ah_instrument in = {.symbol = "BTCUSDT",
+                               .tick = D("0.5"),
+                               .qty_step = D("0.001"),
+                               .min_qty = D("0.001"),
+                               .min_notional = D("5")};
+    struct ah_cfg cfg;
+
+    memset(r, 0, sizeof(*r));
+    ah_config_defaults(&cfg);
+    cfg.trader.amount_quote = 100;
+    cfg.trader.cycles = cycles;
+    cfg.trader.take_profit_bps = 20;
+    cfg.trader.stop_loss_bps = 50;
+    cfg.trader.max_hold_s = 600;
+    cfg.trader.reprice_step_bps = 5;
+    ah_paper_init(&r->paper, &in, 1.0, 10.0, latency_ms);
+    ah_conv_init(&r->conv, &cfg.trader, &in, "spot", 77, 0);
+    r->now = T0;
+}
+
+/* PnL implied by the fills alone: sells - buys - fees. */
+static int64_t pnl_from_fills(const struct rig *r, int64_t *qty_bought)
+{
+    int64_t pnl = 0;
+
+    *qty_bought = 0;
+    for (int i = 0; i < r->n_fills; i++) {
+        int64_t v = 0;
+
+        assert_int_equal(ah_dec_mul(r->fills[i].px, r->fills[i].qty, &v), 0);
+        pnl += r->fills[i].side == AH_SELL ? v : -v;
+        pnl -= r->fills[i].fee;
+        *qty_bought += r->fills[i].side == AH_BUY ? r->fills[i].qty : 0;
+    }
+    return pnl;
+}
+
+static void test_take_profit_cycle(void **state)
+{
+    static struct rig r;
+    struct ah_cycle_result res;
+    int64_t bought = 0;
+
+    (void)state;
+    rig_init(&r, 1, 0);
+    quote(&r, "27000", "27000.5", 0);
+    assert_int_equal(r.conv.state, AH_CONV_BUYING);
+    assert_int_equal(r.paper.orders[0].req.px, D("27000"));
+    assert_int_equal(r.paper.orders[0].req.qty, D("0.003")); /* 100 / 27000 on 0.001 */
+    assert_int_equal(r.paper.orders[0].req.tif, AH_TIF_POST_ONLY);
+    assert_string_equal(r.paper.orders[0].req.link_id, "ah25-1");
+    quote(&r, "26999.5", "27000", 1000); /* the ask trades through: bought */
+    assert_int_equal(r.conv.state, AH_CONV_SELLING);
+    /* 27000 * 1.002 = 27054 */
+    assert_int_equal(r.paper.orders[0].req.px, D("27054"));
+    assert_int_equal(r.paper.orders[0].req.side, AH_SELL);
+    quote(&r, "27054", "27054.5", 1000);
+    assert_int_equal(r.conv.state, AH_CONV_DONE);
+    assert_true(ah_conv_take_result(&r.conv, &res));
+    assert_false(ah_conv_take_result(&r.conv, &res));
+    assert_int_equal(res.cycle, 1);
+    assert_int_equal(res.qty, D("0.003"));
+    assert_int_equal(res.entry_px, D("27000"));
+    assert_int_equal(res.exit_px, D("27054"));
+    assert_int_equal(res.buy_value, D("81"));
+    assert_int_equal(res.sell_value, D("81.162"));
+    assert_int_equal(res.fees, D("0.0162162")); /* 1 bps maker on both */
+    assert_int_equal(res.pnl, D("0.1457838"));
+    assert_int_equal(res.pnl, pnl_from_fills(&r, &bought));
+    assert_int_equal(bought, res.qty);
+    assert_string_equal(res.exit_reason, "take_profit");
+    assert_int_equal(r.max_open, 1);
+}
+
+static void test_reprice_and_post_only_reject(void **state)
+{
+    static struct rig r;
+
+    (void)state;
+    rig_init(&r, 1, 100);
+    quote(&r, "27000", "27000.5", 0);
+    quote(&r, "27010", "27010.5", 200); /* +3.7 bps: under the 5 bps step, stays */
+    assert_int_equal(r.n_cancels, 0);
+    quote(&r, "27020", "27020.5", 200); /* +7.4 bps: re-price */
+    assert_int_equal(r.n_cancels, 1);
+    assert_int_equal(r.conv.state, AH_CONV_BUY_CANCEL);
+    tick(&r, 100); /* the cancel confirms after the latency; a new buy at 27020 */
+    assert_int_equal(r.conv.state, AH_CONV_BUYING);
+    assert_int_equal(r.paper.n_orders, 1);
+    assert_int_equal(r.paper.orders[0].req.px, D("27020"));
+    assert_string_equal(r.paper.orders[0].req.link_id, "ah25-2");
+    /* Before the venue sees it, the ask drops onto 27020: post-only rejected, re-placed at the
+     * next quote (never from inside the report). */
+    quote(&r, "27019.5", "27020", 50);
+    tick(&r, 60);
+    assert_int_equal(r.conv.state, AH_CONV_IDLE);
+    assert_int_equal(r.paper.n_orders, 0);
+    quote(&r, "27019.5", "27020", 10);
+    assert_int_equal(r.conv.state, AH_CONV_BUYING);
+    assert_string_equal(r.paper.orders[0].req.link_id, "ah25-3");
+    assert_int_equal(r.paper.orders[0].req.px, D("27019.5"));
+    assert_int_equal(r.max_open, 1);
+}
+
+static void test_stop_loss(void **state)
+{
+    static struct rig r;
+    struct ah_cycle_result res;
+    int64_t bought = 0;
+
+    (void)state;
+    rig_init(&r, 1, 0);
+    quote(&r, "27000", "27000.5", 0);
+    quote(&r, "26999.5", "27000", 10);
+    assert_int_equal(r.conv.state, AH_CONV_SELLING);
+    quote(&r, "26870", "26870.5", 10); /* -48 bps: hold */
+    assert_int_equal(r.conv.state, AH_CONV_SELLING);
+    quote(&r, "26865", "26865.5", 10); /* -50 bps: stop */
+    assert_int_equal(r.conv.state, AH_CONV_DONE);
+    assert_true(ah_conv_take_result(&r.conv, &res));
+    assert_string_equal(res.exit_reason, "stop_loss");
+    assert_int_equal(res.exit_px, D("26865"));
+    /* 81 buy (maker 0.0081) - 80.595 sell (taker 10 bps 0.080595) */
+    assert_int_equal(res.pnl, D("-0.493695"));
+    assert_int_equal(res.pnl, pnl_from_fills(&r, &bought));
+}
+
+static void test_max_hold_and_cycles(void **state)
+{
+    static struct rig r;
+    struct ah_cycle_result res;
+    int64_t bought = 0;
+    int64_t sum = 0;
+
+    (void)state;
+    rig_init(&r, 2, 0);
+    quote(&r, "27000", "27000.5", 0);
+    quote(&r, "26999.5", "27000", 10);
+    tick(&r, 599 * 1000);
+    assert_int_equal(r.conv.state, AH_CONV_SELLING);
+    tick(&r, 1000); /* 600 s after the entry fill */
+    assert_true(ah_conv_take_result(&r.conv, &res));
+    assert_string_equal(res.exit_reason, "max_hold");
+    sum += res.pnl;
+    /* Cycle 2 started at once at the last bid. */
+    assert_int_equal(r.conv.state, AH_CONV_BUYING);
+    assert_int_equal(r.conv.cycle, 2);
+    quote(&r, "26999", "26999.5", 10);
+    assert_int_equal(r.conv.state, AH_CONV_SELLING);
+    quote(&r, "27060", "27060.5", 10);
+    assert_true(ah_conv_take_result(&r.conv, &res));
+    assert_int_equal(res.cycle, 2);
+    sum += res.pnl;
+    assert_int_equal(r.conv.state, AH_CONV_DONE);
+    assert_int_equal(sum, pnl_from_fills(&r, &bought));
+    quote(&r, "27000", "27000.5", 10);
+    assert_int_equal(r.paper.n_orders, 0); /* done means no new order */
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_take_profit_cycle),
+        cmocka_unit_test(test_reprice_and_post_only_reject),
+        cmocka_unit_test(test_stop_loss),
+        cmocka_unit_test(test_max_hold_and_cycles),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,189 @@
+/* SPDX-License-Identifier: MIT */
+/* Paper venue: trade-through and print fills, post-only rejection, IOC, fees, latency. */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "arbhub/err.h"
+#include "arbhub/trade.h"
+
+#define MS 1000LL
+#define T0 1700000000000000LL
+
+static int64_t D(const char *s)
+{
+    int64_t v = 0;
+
+    assert_int_equal(ah_dec_parse_str(s, &v), 0);
+    return v;
+}
+
+static void setup_paper(struct ah_paper *p, int64_t latency_ms)
+{
+    struct ah_instrument in = {.tick = D("0.5"), .qty_step = D("0.001")};
+
+    ah_paper_init(p, &in, 1.0, 10.0, latency_ms); /* maker 1 bps, taker 10 bps */
+}
+
+static struct ah_order_req order(enum ah_order_side side, enum ah_bybit_tif tif, const char *px,
+                                 const char *qty, const char *id)
+{
+    struct ah_order_req r = {
+        .category = "spot", .symbol = "BTCUSDT", .side = side, .type = AH_OTYPE_LIMIT, .tif = tif};
+
+    r.px = D(px);
+    r.qty = D(qty);
+    strncpy(r.link_id, id, AH_LINK_ID_MAX);
+    return r;
+}
+
+static void test_limit_buy_fills_when_ask_trades_through(void **state)
+{
+    static struct ah_paper p;
+    struct ah_order_req r = order(AH_BUY, AH_TIF_POST_ONLY, "27000", "0.003", "b1");
+    struct ah_exec e[8];
+
+    (void)state;
+    setup_paper(&p, 50);
+    ah_paper_on_quote(&p, D("27000"), D("1"), D("27000.5"), D("1"), T0);
+    assert_int_equal(ah_paper_submit(&p, &r, T0), 0);
+    assert_int_equal(ah_paper_poll(&p, e, 8), 0); /* not seen by the venue before +50 ms */
+    ah_paper_on_quote(&p, D("26999.5"), D("1"), D("27000.5"), D("1"), T0 + 60 * MS);
+    assert_int_equal(ah_paper_poll(&p, e, 8), 1);
+    assert_int_equal(e[0].kind, AH_EXEC_ACK);
+    assert_int_equal(e[0].ts_us, T0 + 60 * MS);
+    /* Ask at 27000.5 > 27000: nothing. Ask down to 27000: the buy fills at its price, maker. */
+    ah_paper_on_quote(&p, D("26999"), D("1"), D("27000.5"), D("1"), T0 + 70 * MS);
+    assert_int_equal(ah_paper_poll(&p, e, 8), 0);
+    ah_paper_on_quote(&p, D("26999"), D("1"), D("27000"), D("0.001"), T0 + 80 * MS);
+    assert_int_equal(ah_paper_poll(&p, e, 8), 2);
+    assert_int_equal(e[0].kind, AH_EXEC_FILL);
+    assert_int_equal(e[0].px, D("27000"));
+    assert_int_equal(e[0].qty, D("0.003"));
+    assert_int_equal(e[0].fee, D("0.0081")); /* 81 * 1 bps */
+    assert_int_equal(e[1].kind, AH_EXEC_DONE);
+    assert_string_equal(e[1].reason, "Filled");
+    assert_int_equal(p.n_orders, 0);
+}
+
+static void test_trade_print_partial(void **state)
+{
+    static struct ah_paper p;
+    struct ah_order_req r = order(AH_SELL, AH_TIF_GTC, "27010", "0.005", "s1");
+    struct ah_exec e[8];
+
+    (void)state;
+    setup_paper(&p, 0);
+    ah_paper_on_quote(&p, D("27000"), D("1"), D("27000.5"), D("1"), T0);
+    assert_int_equal(ah_paper_submit(&p, &r, T0), 0);
+    assert_int_equal(ah_paper_poll(&p, e, 8), 1);        /* ACK */
+    ah_paper_on_trade(&p, D("27009.5"), D("1"), T0 + 1); /* below a sell: nothing */
+    assert_int_equal(ah_paper_poll(&p, e, 8), 0);
+    ah_paper_on_trade(&p, D("27010"), D("0.002"), T0 + 2);
+    assert_int_equal(ah_paper_poll(&p, e, 8), 1);
+    assert_int_equal(e[0].qty, D("0.002"));
+    assert_int_equal(e[0].cum_qty, D("0.002"));
+    ah_paper_on_trade(&p, D("27011"), D("0.01"), T0 + 3);
+    assert_int_equal(ah_paper_poll(&p, e, 8), 2);
+    assert_int_equal(e[0].qty, D("0.003"));
+    assert_int_equal(e[0].px, D("27010"));
+    assert_int_equal(e[1].kind, AH_EXEC_DONE);
+}
+
+static void test_post_only_cross_rejected(void **state)
+{
+    static struct ah_paper p;
+    struct ah_order_req r = order(AH_BUY, AH_TIF_POST_ONLY, "27000.5", "0.001", "b2");
+    struct ah_exec e[8];
+
+    (void)state;
+    setup_paper(&p, 0);
+    ah_paper_on_quote(&p, D("27000"), D("1"), D("27000.5"), D("1"), T0);
+    assert_int_equal(ah_paper_submit(&p, &r, T0), 0);
+    assert_int_equal(ah_paper_poll(&p, e, 8), 1);
+    assert_int_equal(e[0].kind, AH_EXEC_REJECT);
+    assert_string_equal(e[0].reason, "EC_PostOnlyWillTakeLiquidity");
+    assert_int_equal(p.n_orders, 0);
+    /* The same link id again is a duplicate, never a second order. */
+    assert_int_equal(ah_paper_submit(&p, &r, T0), -EEXIST);
+    assert_int_equal(ah_paper_poll(&p, e, 8), 1);
+    assert_string_equal(e[0].reason, "duplicate orderLinkId");
+}
+
+static void test_ioc_and_market_take_what_is_shown(void **state)
+{
+    static struct ah_paper p;
+    struct ah_order_req r = order(AH_BUY, AH_TIF_IOC, "27001", "0.005", "i1");
+    struct ah_exec e[8];
+
+    (void)state;
+    setup_paper(&p, 0);
+    ah_paper_on_quote(&p, D("27000"), D("0.004"), D("27000.5"), D("0.002"), T0);
+    assert_int_equal(ah_paper_submit(&p, &r, T0), 0);
+    assert_int_equal(ah_paper_poll(&p, e, 8), 3);
+    assert_int_equal(e[0].kind, AH_EXEC_ACK);
+    assert_int_equal(e[1].kind, AH_EXEC_FILL);
+    assert_int_equal(e[1].px, D("27000.5"));
+    assert_int_equal(e[1].qty, D("0.002"));
+    assert_int_equal(e[1].fee, D("0.0540010")); /* 54.001 * 10 bps */
+    assert_int_equal(e[2].kind, AH_EXEC_DONE);
+    assert_string_equal(e[2].reason, "Cancelled");
+    assert_int_equal(e[2].cum_qty, D("0.002"));
+    /* An IOC that does not cross fills nothing. */
+    r = order(AH_SELL, AH_TIF_IOC, "27000.5", "0.001", "i2");
+    assert_int_equal(ah_paper_submit(&p, &r, T0), 0);
+    assert_int_equal(ah_paper_poll(&p, e, 8), 2);
+    assert_int_equal(e[1].kind, AH_EXEC_DONE);
+    assert_int_equal(e[1].cum_qty, 0);
+    /* Market sell hits the bid. */
+    r = order(AH_SELL, AH_TIF_IOC, "0", "0.003", "m1");
+    r.type = AH_OTYPE_MARKET;
+    assert_int_equal(ah_paper_submit(&p, &r, T0), 0);
+    assert_int_equal(ah_paper_poll(&p, e, 8), 3);
+    assert_int_equal(e[1].px, D("27000"));
+    assert_int_equal(e[1].qty, D("0.003"));
+}
+
+static void test_cancel_and_fee_rounding(void **state)
+{
+    static struct ah_paper p;
+    struct ah_order_req r = order(AH_BUY, AH_TIF_GTC, "26000", "0.001", "c1");
+    struct ah_exec e[8];
+
+    (void)state;
+    setup_paper(&p, 20);
+    ah_paper_on_quote(&p, D("27000"), D("1"), D("27000.5"), D("1"), T0);
+    assert_int_equal(ah_paper_submit(&p, &r, T0), 0);
+    ah_paper_advance(&p, T0 + 20 * MS);
+    assert_int_equal(ah_paper_poll(&p, e, 8), 1);
+    assert_int_equal(ah_paper_cancel(&p, "c1", T0 + 30 * MS), 0);
+    assert_int_equal(ah_paper_cancel(&p, "c1", T0 + 30 * MS), -ENOENT); /* already cancelling */
+    ah_paper_advance(&p, T0 + 49 * MS);
+    assert_int_equal(ah_paper_poll(&p, e, 8), 0); /* not before the latency */
+    ah_paper_advance(&p, T0 + 50 * MS);
+    assert_int_equal(ah_paper_poll(&p, e, 8), 1);
+    assert_int_equal(e[0].kind, AH_EXEC_DONE);
+    assert_int_equal(e[0].ts_us, T0 + 50 * MS);
+    /* Fees round up to 1e-9: 0.000000001 * 10 bps -> 1 unit; exact values stay exact. */
+    assert_int_equal(ah_fee_of(1, 100000), 1);
+    assert_int_equal(ah_fee_of(D("81.3705"), 100000), D("0.0813705"));
+    assert_int_equal(ah_fee_of(D("100"), 75000), D("0.075")); /* 7.5 bps */
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_limit_buy_fills_when_ask_trades_through),
+        cmocka_unit_test(test_trade_print_partial),
+        cmocka_unit_test(test_post_only_cross_rejected),
+        cmocka_unit_test(test_ioc_and_market_take_what_is_shown),
+        cmocka_unit_test(test_cancel_and_fee_rounding),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
