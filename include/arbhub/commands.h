@@ -3,6 +3,8 @@
 #ifndef ARBHUB_COMMANDS_H
 #define ARBHUB_COMMANDS_H
 
+#include <uv.h>
+
 #include "arbhub/cli.h"
 
 extern const struct ah_cmd ah_cmd_serve;    /* src/hub */
@@ -10,5 +12,12 @@ extern const struct ah_cmd ah_cmd_trade;    /* src/trade */
 extern const struct ah_cmd ah_cmd_analyze;  /* src/analyze */
 extern const struct ah_cmd ah_cmd_simulate; /* src/sim */
 extern const struct ah_cmd ah_cmd_lake;     /* src/lake */
+
+/* serve --demo: starts the exchange simulator in the serving process and rewrites cfg so the
+ * adapters connect to it (handle set for the stop call). The simulator is a leaf module the hub
+ * may not link, so main.c passes these in. */
+typedef int ah_demo_start_fn(uv_loop_t *loop, struct ah_cfg *cfg, void **handle);
+typedef void ah_demo_stop_fn(void *handle);
+void ah_cmd_serve_set_demo(ah_demo_start_fn *start, ah_demo_stop_fn *stop);
 
 #endif

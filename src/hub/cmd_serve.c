@@ -1,11 +1,241 @@
 /* SPDX-License-Identifier: MIT */
-/* `arbhub serve`: placeholder until its issue lands; it says so and exits 2. */
+/* `arbhub serve`: one libuv loop running the exchange feeds, the event bus, the spread engine,
+ * the WebSocket/REST front and the lake writer; SIGINT/SIGTERM shut it down in order (stop
+ * accepting, close clients with 1001, close venues, flush the lake) and exit 0.
+ *
+ * Design: the pieces meet only through the event bus. serve --demo starts the simulator in the
+ * same process; the simulator is a leaf module the hub may not link, so main.c hands its entry
+ * points over with ah_cmd_serve_set_demo(). */
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <uv.h>
+
+#include "arbhub/clock.h"
 #include "arbhub/commands.h"
+#include "arbhub/err.h"
+#include "arbhub/hub.h"
+#include "arbhub/hub_server.h"
+#include "arbhub/hub_summary.h"
+#include "arbhub/log.h"
+#include "arbhub/registry.h"
+#include "arbhub/xalloc.h"
+
+static struct ah_opt opts[] = {
+    {"demo", NULL, NULL,
+     "start the exchange simulator in this process and connect the real adapters to it over "
+     "loopback (TLS included): live data with no network and no keys",
+     NULL, false},
+    {"port", "N", "from config: server.port (8181)", "listen port (0 = any free port)", NULL,
+     false},
+    {"no-lake", NULL, NULL, "do not write the Parquet lake", NULL, false},
+    {"duration", "S", "0 (until SIGINT/SIGTERM)", "stop by itself after S seconds", NULL, false},
+};
+
+static ah_demo_start_fn *demo_start;
+static ah_demo_stop_fn *demo_stop;
+
+void ah_cmd_serve_set_demo(ah_demo_start_fn *start, ah_demo_stop_fn *stop)
+{
+    demo_start = start;
+    demo_stop = stop;
+}
+
+struct serve {
+    uv_loop_t loop;
+    uv_signal_t sigint;
+    uv_signal_t sigterm;
+    uv_timer_t stop_timer;
+    struct ah_cli_ctx *ctx;
+    struct ah_bus *bus;
+    struct ah_hub *hub;
+    struct ah_hub_server *server;
+    struct ah_hub_summary *summary;
+    void *demo;
+    bool stopping;
+};
+
+static void shutdown_all(struct serve *sv, const char *why)
+{
+    if (sv->stopping) {
+        return;
+    }
+    sv->stopping = true;
+    AH_INFO("serve", "shutting down (%s)", why);
+    ah_hub_server_stop(sv->server);
+    ah_hub_summary_stop(sv->summary);
+    if (sv->demo != NULL && demo_stop != NULL) {
+        demo_stop(sv->demo);
+    }
+    uv_close((uv_handle_t *)&sv->sigint, NULL);
+    uv_close((uv_handle_t *)&sv->sigterm, NULL);
+    uv_close((uv_handle_t *)&sv->stop_timer, NULL);
+}
+
+static void on_signal(uv_signal_t *h, int signum)
+{
+    shutdown_all(h->data, signum == SIGINT ? "SIGINT" : "SIGTERM");
+}
+
+static void on_stop_timer(uv_timer_t *t)
+{
+    shutdown_all(t->data, "--duration elapsed");
+}
+
+static int intern_symbols(const struct ah_cfg *cfg)
+{
+    for (int i = 0; i < cfg->n_symbols; i++) {
+        if (ah_symbol_intern(cfg->symbols[i], strlen(cfg->symbols[i])) == 0) {
+            fprintf(stderr, "arbhub serve: cannot register symbol '%s'\n", cfg->symbols[i]);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* Off loopback every request needs the bearer token; refuse to start without one. */
+static int api_token(const struct ah_cfg *cfg, const char **token)
+{
+    *token = NULL;
+    if (ah_hub_addr_is_loopback(cfg->server.listen_addr)) {
+        return 0;
+    }
+    *token = getenv(cfg->server.api_token_env);
+    if (*token == NULL || strlen(*token) < 16) {
+        fprintf(stderr,
+                "arbhub serve: server.listen_addr is %s (not loopback): set %s to an API token "
+                "of at least 16 characters; every request must then send it as "
+                "'Authorization: Bearer <token>'\n",
+                cfg->server.listen_addr, cfg->server.api_token_env);
+        return -1;
+    }
+    return 0;
+}
+
+static int parse_opts(struct ah_cli_ctx *ctx, int64_t *duration_s)
+{
+    struct ah_opt *o = ah_cli_opt(opts, AH_ARRAY_LEN(opts), "port");
+    int64_t v;
+
+    if (o->set) {
+        if (ah_cli_opt_int64(o, 0, 65535, &v) < 0) {
+            return -1;
+        }
+        ctx->cfg.server.port = (int)v;
+    }
+    if (ah_cli_opt(opts, AH_ARRAY_LEN(opts), "no-lake")->set) {
+        ctx->cfg.lake.enabled = false;
+    }
+    *duration_s = 0;
+    o = ah_cli_opt(opts, AH_ARRAY_LEN(opts), "duration");
+    if (o->set && ah_cli_opt_int64(o, 0, 86400 * 365, duration_s) < 0) {
+        return -1;
+    }
+    return 0;
+}
+
+static int start(struct serve *sv, const char *token, int64_t duration_s)
+{
+    struct ah_cfg *cfg = &sv->ctx->cfg;
+    int rc;
+
+    if (ah_cli_opt(opts, AH_ARRAY_LEN(opts), "demo")->set) {
+        if (demo_start == NULL) {
+            AH_ERROR("serve", "--demo: the simulator is not linked into this binary");
+            return -1;
+        }
+        rc = demo_start(&sv->loop, cfg, &sv->demo);
+        if (rc < 0) {
+            AH_ERROR("serve", "--demo: cannot start the simulator: %s", ah_strerror(rc));
+            return -1;
+        }
+    }
+    for (int x = 1; x < AH_EX__COUNT; x++) {
+        if (cfg->exchanges[x].enabled) {
+            AH_ERROR("serve", "exchange feeds are not wired into serve yet (%s is enabled); "
+                              "disable every exchange to run the API alone",
+                     ah_exchange_name((enum ah_exchange_id)x));
+            return -1;
+        }
+    }
+    sv->bus = ah_bus_create();
+    sv->hub = ah_hub_create(cfg, sv->bus);
+    rc = ah_hub_server_start(&sv->server, &sv->loop, sv->hub, sv->bus, cfg, token);
+    if (rc < 0) {
+        AH_ERROR("serve", "cannot listen on %s:%d: %s", cfg->server.listen_addr, cfg->server.port,
+                 ah_strerror(rc));
+        return -1;
+    }
+    sv->summary = ah_hub_summary_start(&sv->loop, sv->hub, cfg->analyzer.out_dir);
+    uv_timer_init(&sv->loop, &sv->stop_timer);
+    sv->stop_timer.data = sv;
+    if (duration_s > 0) {
+        uv_timer_start(&sv->stop_timer, on_stop_timer, (uint64_t)duration_s * 1000, 0);
+    }
+    AH_INFO("serve", "listening on http://%s:%d (REST /api/v1/, stream /ws, metrics /metrics)",
+            cfg->server.listen_addr, ah_hub_server_port(sv->server));
+    return 0;
+}
+
+static int run(struct ah_cli_ctx *ctx, struct ah_opt *o, size_t n)
+{
+    struct serve *sv = ah_xcalloc(1, sizeof(*sv));
+    const char *token;
+    int64_t duration_s;
+    int rc = AH_EXIT_USAGE;
+
+    (void)o;
+    (void)n;
+    sv->ctx = ctx;
+    if (parse_opts(ctx, &duration_s) < 0 || intern_symbols(&ctx->cfg) < 0 ||
+        api_token(&ctx->cfg, &token) < 0) {
+        free(sv);
+        return AH_EXIT_USAGE;
+    }
+    if (ah_log_start(ctx->cfg.log.file) < 0) {
+        fprintf(stderr, "arbhub serve: cannot open log file %s\n", ctx->cfg.log.file);
+        free(sv);
+        return AH_EXIT_FAIL;
+    }
+    uv_loop_init(&sv->loop);
+    uv_signal_init(&sv->loop, &sv->sigint);
+    uv_signal_init(&sv->loop, &sv->sigterm);
+    sv->sigint.data = sv->sigterm.data = sv;
+    uv_signal_start(&sv->sigint, on_signal, SIGINT);
+    uv_signal_start(&sv->sigterm, on_signal, SIGTERM);
+    if (start(sv, token, duration_s) == 0) {
+        rc = AH_EXIT_OK;
+    } else {
+        rc = AH_EXIT_FAIL;
+        if (sv->stop_timer.loop == NULL) {
+            uv_timer_init(&sv->loop, &sv->stop_timer);
+        }
+    }
+    if (rc != AH_EXIT_OK) {
+        shutdown_all(sv, "start-up failed");
+    }
+    uv_run(&sv->loop, UV_RUN_DEFAULT);
+    if (uv_loop_close(&sv->loop) != 0) {
+        AH_ERROR("serve", "handles left open at exit");
+    }
+    ah_hub_destroy(sv->hub);
+    ah_bus_destroy(sv->bus);
+    AH_INFO("serve", "stopped");
+    ah_log_stop();
+    free(sv);
+    return rc;
+}
 
 const struct ah_cmd ah_cmd_serve = {
     .name = "serve",
     .summary = "run the hub: exchange feeds, spreads, WS and REST API, Parquet lake",
     .usage = "arbhub serve [options]",
+    .details = "REST at http://<server.listen_addr>:<port>/api/v1/ (docs/api.md), the stream at\n"
+               "ws://<addr>:<port>/ws, Prometheus metrics at /metrics. Off loopback, the token\n"
+               "in $ARBHUB_API_TOKEN (server.api_token_env) is required on every request.",
+    .opts = opts,
+    .n_opts = AH_ARRAY_LEN(opts),
     .max_positional = 0,
-    .run = NULL,
+    .run = run,
 };
