@@ -68,6 +68,7 @@ struct ah_stream__ops {
 };
 
 struct ah_tls__conn;
+struct ah_net__flusher;
 
 struct ah_stream {
     uv_tcp_t tcp;
@@ -88,12 +89,24 @@ struct ah_stream {
     uint8_t *in;
     size_t in_cap;
     struct ah_tls__conn *tls;
+    struct ah_net__flusher *flusher;
+    bool dirty; /* on the flusher's list */
+    struct ah_stream *dirty_prev;
+    struct ah_stream *dirty_next;
     int close_rc;
     bool close_set;
     char close_reason[256];
     char tag[64];
     char peer[64];
 };
+
+/* End-of-turn flushing (flusher.c): one flusher per loop, taken by each stream. */
+struct ah_net__flusher *ah_net__flusher_get(uv_loop_t *loop);
+void ah_net__flusher_put(struct ah_net__flusher *f);
+void ah_net__flusher_mark(struct ah_net__flusher *f, struct ah_stream *s);
+void ah_net__flusher_unmark(struct ah_net__flusher *f, struct ah_stream *s);
+/* Sends what is queued now (stream.c). */
+void ah_stream__flush(struct ah_stream *s);
 
 /* Used by the TLS ops. */
 void ah_stream__opened(struct ah_stream *s);
