@@ -9,12 +9,12 @@
 #ifndef ARBHUB_CURL_LOOP_H
 #define ARBHUB_CURL_LOOP_H
 
+#include "arbhub/compiler.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <uv.h>
-
-#include "arbhub/compiler.h"
 
 #define AH_CURL_CAPTURE_MAX 8
 
@@ -35,14 +35,14 @@ struct ah_curl_req {
 };
 
 struct ah_curl_resp {
-    int rc;      /* 0 when an HTTP answer arrived (any status); else AH_E_TIMEOUT, AH_E_LIMIT,
-                    AH_E_TLS, AH_E_VERIFY, -ECONNREFUSED, AH_E_CLOSED (cancelled), AH_E_HTTP */
-    long status; /* HTTP status, 0 without an answer */
+    int rc;           /* 0 when an HTTP answer arrived (any status); else AH_E_TIMEOUT, AH_E_LIMIT,
+                         AH_E_TLS, AH_E_VERIFY, -ECONNREFUSED, AH_E_CLOSED (cancelled), AH_E_HTTP */
+    long status;      /* HTTP status, 0 without an answer */
     const char *body; /* NUL-terminated; borrowed for the callback */
     size_t body_len;
     const char *captured[AH_CURL_CAPTURE_MAX]; /* values in the order of req.capture; NULL if
                                                   absent; borrowed for the callback */
-    const char *error; /* libcurl's text when rc != 0 */
+    const char *error;                         /* libcurl's text when rc != 0 */
     double total_s;
 };
 

@@ -19,12 +19,12 @@
 #ifndef ARBHUB_HTTP_SERVER_H
 #define ARBHUB_HTTP_SERVER_H
 
+#include "arbhub/compiler.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <uv.h>
-
-#include "arbhub/compiler.h"
 
 struct ah_http_server;
 struct ah_http_conn;
@@ -84,11 +84,11 @@ struct ah_http_server_cfg {
     size_t max_body_bytes;
     uint64_t header_timeout_ms;
     uint64_t idle_timeout_ms;
-    size_t send_queue_bytes; /* per connection (HTTP responses and WS frames) */
-    size_t max_ws_msg_bytes; /* largest incoming WS frame and reassembled message */
+    size_t send_queue_bytes;      /* per connection (HTTP responses and WS frames) */
+    size_t max_ws_msg_bytes;      /* largest incoming WS frame and reassembled message */
     uint64_t ws_ping_interval_ms; /* 0 = never ping; else ping when a client is quiet this long
                                      and close it after twice that without any frame */
-    const char *const *origins; /* WS Origin allow-list (copied); n_origins 0 = any Origin */
+    const char *const *origins;   /* WS Origin allow-list (copied); n_origins 0 = any Origin */
     size_t n_origins;
     struct ah_tls_ctx *tls; /* borrowed server context; NULL = plain */
     ah_http_auth_fn *auth_cb;
@@ -127,8 +127,8 @@ struct ah_http_file {
     const char *content_type;
 };
 /* Adds GET/HEAD routes for each file. */
-int ah_http_server_files(struct ah_http_server *srv, const struct ah_http_file *files, size_t n)
-    AH_MUST_CHECK;
+int ah_http_server_files(struct ah_http_server *srv, const struct ah_http_file *files,
+                         size_t n) AH_MUST_CHECK;
 
 /* Response with optional extra header lines (borrowed, "Name: value", no CRLF). */
 struct ah_http_resp {

@@ -17,12 +17,12 @@
 #ifndef ARBHUB_STREAM_H
 #define ARBHUB_STREAM_H
 
+#include "arbhub/compiler.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <uv.h>
-
-#include "arbhub/compiler.h"
 
 struct ah_stream;
 struct ah_tls_ctx;
@@ -59,8 +59,8 @@ struct ah_stream_cfg {
 /* Connects to addr (borrowed). Failures after this returns (refused, TLS, verification) arrive
  * through close_cb. Returns 0 or a negative code (invalid arguments) with nothing allocated. */
 int ah_stream_connect(struct ah_stream **out, uv_loop_t *loop, const struct sockaddr *addr,
-                      const struct ah_stream_cfg *cfg, const struct ah_stream_cbs *cbs)
-    AH_MUST_CHECK;
+                      const struct ah_stream_cfg *cfg,
+                      const struct ah_stream_cbs *cbs) AH_MUST_CHECK;
 
 /* Accepts one pending connection from listener and starts reading (and the TLS server
  * handshake). Returns 0, or a negative code with nothing left behind and no callback. */

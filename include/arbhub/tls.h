@@ -10,10 +10,10 @@
 #ifndef ARBHUB_TLS_H
 #define ARBHUB_TLS_H
 
+#include "arbhub/compiler.h"
+
 #include <stdbool.h>
 #include <stddef.h>
-
-#include "arbhub/compiler.h"
 
 /* The Debian system bundle, used when no CA file is named. */
 #define AH_TLS_SYSTEM_CA "/etc/ssl/certs/ca-certificates.crt"
@@ -24,8 +24,8 @@ struct ah_tls_ctx;
  * bundle when ca_file is NULL or "". Reads the file synchronously: call at start-up, never from
  * a loop callback. Returns 0, or AH_E_TLS / a negative errno with one line in err (borrowed
  * caller storage, may be NULL). */
-int ah_tls_client_create(struct ah_tls_ctx **out, const char *ca_file, char *err, size_t err_len)
-    AH_MUST_CHECK;
+int ah_tls_client_create(struct ah_tls_ctx **out, const char *ca_file, char *err,
+                         size_t err_len) AH_MUST_CHECK;
 
 /* Creates a server context from a PEM certificate chain (leaf first) and its private key (both
  * borrowed paths). Same rules as ah_tls_client_create. */

@@ -19,12 +19,12 @@
 #ifndef ARBHUB_WS_CLIENT_H
 #define ARBHUB_WS_CLIENT_H
 
+#include "arbhub/compiler.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <uv.h>
-
-#include "arbhub/compiler.h"
 
 struct ah_ws_client;
 struct ah_tls_ctx;
@@ -56,14 +56,14 @@ typedef void ah_ws_client_pong_fn(struct ah_ws_client *c, const uint8_t *data, s
                                   void *user);
 
 struct ah_ws_client_cfg {
-    const char *url;  /* ws://host[:port]/path?query or wss://...; copied */
-    const char *name; /* log name, e.g. "binance#3"; copied; default the host */
+    const char *url;            /* ws://host[:port]/path?query or wss://...; copied */
+    const char *name;           /* log name, e.g. "binance#3"; copied; default the host */
     const char *const *headers; /* extra request header lines "Name: value"; copied */
     size_t n_headers;
-    struct ah_tls_ctx *tls; /* wss: shared client context (borrowed); NULL = own one */
-    const char *ca_file;    /* own context only: CA bundle (NULL = system bundle) */
-    size_t max_msg_bytes;   /* 0 = 4 MiB */
-    size_t send_queue_bytes; /* 0 = 1 MiB */
+    struct ah_tls_ctx *tls;      /* wss: shared client context (borrowed); NULL = own one */
+    const char *ca_file;         /* own context only: CA bundle (NULL = system bundle) */
+    size_t max_msg_bytes;        /* 0 = 4 MiB */
+    size_t send_queue_bytes;     /* 0 = 1 MiB */
     uint64_t connect_timeout_ms; /* 0 = 10000 */
     uint64_t idle_timeout_ms;    /* 0 = off */
     uint64_t ping_interval_ms;   /* 0 = off */
@@ -109,12 +109,12 @@ const char *ah_ws_client_name(const struct ah_ws_client *c);
 void *ah_ws_client_user(const struct ah_ws_client *c);
 
 struct ah_ws_client_stats {
-    uint64_t attempts;    /* connection attempts started */
-    uint64_t opens;       /* connections upgraded */
+    uint64_t attempts; /* connection attempts started */
+    uint64_t opens;    /* connections upgraded */
     uint64_t msgs_in;
     uint64_t bytes_in;
     uint64_t msgs_out;
-    uint64_t failures;    /* consecutive failed attempts now (the backoff exponent) */
+    uint64_t failures; /* consecutive failed attempts now (the backoff exponent) */
     uint64_t last_retry_ms;
 };
 void ah_ws_client_stats(const struct ah_ws_client *c, struct ah_ws_client_stats *out);

@@ -15,12 +15,12 @@
 #ifndef ARBHUB_WS_SERVER_H
 #define ARBHUB_WS_SERVER_H
 
+#include "arbhub/compiler.h"
+#include "arbhub/http_server.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-
-#include "arbhub/compiler.h"
-#include "arbhub/http_server.h"
 
 struct ah_ws_conn;
 
@@ -46,8 +46,8 @@ struct ah_ws_handler {
 };
 
 /* Serves WebSocket clients at exactly path (copied); h is copied. */
-int ah_http_server_ws(struct ah_http_server *srv, const char *path, const struct ah_ws_handler *h)
-    AH_MUST_CHECK;
+int ah_http_server_ws(struct ah_http_server *srv, const char *path,
+                      const struct ah_ws_handler *h) AH_MUST_CHECK;
 
 /* Queues one message. 0, AH_E_LIMIT (does not fit the send queue: nothing queued),
  * AH_E_STATE (the connection is closing). data borrowed (copied). */

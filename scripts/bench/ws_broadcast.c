@@ -11,19 +11,19 @@
  *
  * The Node server (ws_broadcast_node.mjs) speaks the same messages, so one client program
  * measures both servers. */
-#include <inttypes.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <time.h>
-#include <uv.h>
-
 #include "arbhub/err.h"
 #include "arbhub/http_server.h"
 #include "arbhub/log.h"
 #include "arbhub/ws_client.h"
 #include "arbhub/ws_server.h"
 #include "arbhub/xalloc.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <uv.h>
 
 #define HIST_US 2000000 /* latency histogram: 1 us buckets up to 2 s */
 
@@ -63,8 +63,9 @@ static void on_full(struct ah_ws_conn *conn, void *user)
 
 static void broadcast_one(uint64_t seq, bool end)
 {
-    int n = snprintf(S.msg, S.bytes, "{\"seq\":%" PRIu64 ",\"ts\":%" PRIu64 ",\"end\":%s,\"pad\":\"",
-                     seq, mono_ns(), end ? "true" : "false");
+    int n =
+        snprintf(S.msg, S.bytes, "{\"seq\":%" PRIu64 ",\"ts\":%" PRIu64 ",\"end\":%s,\"pad\":\"",
+                 seq, mono_ns(), end ? "true" : "false");
     size_t len = S.bytes;
 
     memset(S.msg + n, 'x', len - (size_t)n - 2);
@@ -92,8 +93,9 @@ static void on_tick(uv_timer_t *t)
     if (S.sent >= total) {
         broadcast_one(S.sent, true);
         uv_timer_stop(t);
-        fprintf(stderr, "server: sent %" PRIu64 " messages to %d clients; %" PRIu64
-                        " refused by full queues\n",
+        fprintf(stderr,
+                "server: sent %" PRIu64 " messages to %d clients; %" PRIu64
+                " refused by full queues\n",
                 S.sent, S.clients, S.full);
     }
 }
@@ -139,8 +141,7 @@ static int run_server(char **argv)
     cfg.port = 0;
     cfg.max_ws_clients = S.want_clients + 16;
     cfg.max_conns = S.want_clients + 32;
-    if (ah_http_server_create(&S.srv, loop, &cfg) < 0 ||
-        ah_http_server_ws(S.srv, "/ws", &h) < 0) {
+    if (ah_http_server_create(&S.srv, loop, &cfg) < 0 || ah_http_server_ws(S.srv, "/ws", &h) < 0) {
         return 1;
     }
     uv_timer_init(loop, &S.tick);

@@ -8,17 +8,18 @@
  * values; it is freed right after its callback. A poll context is closed when curl says
  * CURL_POLL_REMOVE (before curl closes the socket). The loop object lives until its timer and
  * every poll handle have closed. */
+#include "arbhub/curl_loop.h"
+
+#include "arbhub/err.h"
+#include "arbhub/log.h"
+#include "arbhub/xalloc.h"
+
 #include <curl/curl.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-
-#include "arbhub/curl_loop.h"
-#include "arbhub/err.h"
-#include "arbhub/log.h"
-#include "arbhub/xalloc.h"
 
 struct sock_ctx {
     uv_poll_t poll;
@@ -162,8 +163,7 @@ static size_t on_body(char *data, size_t size, size_t n, void *user)
         char *url = NULL;
 
         curl_easy_getinfo(r->easy, CURLINFO_EFFECTIVE_URL, &url);
-        AH_WARN("curl", "%s: response body over %zu bytes, aborted", url ? url : "?",
-                r->max_body);
+        AH_WARN("curl", "%s: response body over %zu bytes, aborted", url ? url : "?", r->max_body);
         r->over = true;
         return 0; /* aborts the transfer with CURLE_WRITE_ERROR */
     }
@@ -196,7 +196,7 @@ static size_t on_header(char *data, size_t size, size_t n, void *user)
     }
     name_len = (size_t)(colon - data);
     for (size_t i = 0; i < r->n_capture; i++) {
-        if (strlen(r->capture[i]) != name_len || strncasecmp(r->capture[i], data, name_len)) {
+        if (strlen(r->capture[i]) != name_len || strncasecmp(r->capture[i], data, name_len) != 0) {
             continue;
         }
         v = colon + 1;
@@ -409,7 +409,8 @@ int64_t ah_curl_request(struct ah_curl_loop *cl, const struct ah_curl_req *req,
     curl_easy_setopt(r->easy, CURLOPT_HEADERFUNCTION, on_header);
     curl_easy_setopt(r->easy, CURLOPT_HEADERDATA, r);
     curl_easy_setopt(r->easy, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(r->easy, CURLOPT_TIMEOUT_MS, (long)(req->timeout_ms ? req->timeout_ms : 10000));
+    curl_easy_setopt(r->easy, CURLOPT_TIMEOUT_MS,
+                     (long)(req->timeout_ms ? req->timeout_ms : 10000));
     curl_easy_setopt(r->easy, CURLOPT_USERAGENT, "arbhub/" AH_VERSION);
     curl_easy_setopt(r->easy, CURLOPT_ACCEPT_ENCODING, "");
     if (req->ca_file) {

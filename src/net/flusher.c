@@ -8,10 +8,10 @@
  * right before the loop would block in poll. So nothing written waits for I/O, and nothing is
  * sent before the callback that wrote it has finished. Both handles are unreferenced (they never
  * keep a loop alive) and closed with the last stream of their loop. */
-#include <stdlib.h>
-
 #include "arbhub/xalloc.h"
 #include "net_int.h"
+
+#include <stdlib.h>
 
 struct ah_net__flusher {
     uv_loop_t *loop;

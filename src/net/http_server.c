@@ -8,18 +8,18 @@
  * keep-alive idle) and re-checked when it fires, so reading never touches the timer. Handlers
  * run inside the parser's message-complete callback and answer synchronously; a pipelined
  * request behind a response that closes the connection is never parsed. */
+#include "arbhub/config.h"
+#include "arbhub/err.h"
+#include "arbhub/log.h"
+#include "arbhub/xalloc.h"
+#include "net_int.h"
+
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-
-#include "arbhub/config.h"
-#include "arbhub/err.h"
-#include "arbhub/log.h"
-#include "arbhub/xalloc.h"
-#include "net_int.h"
 
 static uint64_t now_ms(const struct ah_http_conn *conn)
 {
@@ -206,8 +206,8 @@ static void on_timer(uv_timer_t *t)
     switch (conn->phase) {
     case AH_HTTP_PH_HEAD:
     case AH_HTTP_PH_BODY:
-        AH_INFO(conn->tag, "%s: request not complete after %llu ms: 408",
-                ah_stream_peer(conn->s), (unsigned long long)conn->srv->cfg.header_timeout_ms);
+        AH_INFO(conn->tag, "%s: request not complete after %llu ms: 408", ah_stream_peer(conn->s),
+                (unsigned long long)conn->srv->cfg.header_timeout_ms);
         ah_http__fail(conn, 408, "request timeout");
         break;
     default: /* fresh or idle: nothing to answer */
@@ -448,8 +448,7 @@ static bool route_matches(const struct ah_http__route *rt, const char *path)
 
 static void answer_405(struct ah_http_conn *conn, unsigned allowed)
 {
-    static const char *const names[] = {"GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS",
-                                        "PATCH"};
+    static const char *const names[] = {"GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "PATCH"};
     char allow[96] = "Allow: ";
     const char *hdrs[1] = {allow};
     const char body[] = "{\"error\":\"method not allowed\"}";
@@ -646,6 +645,7 @@ static int bind_listener(struct ah_http_server *srv)
     int len = (int)sizeof(bound);
     int rc;
 
+    memset(&bound, 0, sizeof(bound));
     if (strchr(srv->listen_addr, ':')) {
         rc = uv_ip6_addr(srv->listen_addr, srv->cfg.port, (struct sockaddr_in6 *)&ss);
     } else {
@@ -762,9 +762,9 @@ int ah_http_server_route(struct ah_http_server *srv, unsigned methods, const cha
 static void serve_file(struct ah_http_req *req, void *user)
 {
     const struct ah_http_file *f = user;
-    struct ah_http_resp resp = {200, f->content_type ? f->content_type
-                                                     : ah_http_content_type(f->path),
-                                NULL, 0, f->data, f->len};
+    struct ah_http_resp resp = {
+        200,   f->content_type ? f->content_type : ah_http_content_type(f->path), NULL, 0, f->data,
+        f->len};
 
     (void)ah_http_respond(req, &resp);
 }

@@ -4,12 +4,12 @@
 #ifndef ARBHUB_NET_INT_H
 #define ARBHUB_NET_INT_H
 
+#include "arbhub/stream.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <uv.h>
-
-#include "arbhub/stream.h"
 
 /* ---- byte ring (ring.c) ---- */
 
@@ -270,10 +270,10 @@ bool ah_ws__has_token(const char *value, const char *token);
 
 /* ---- HTTP and WebSocket server (http_server.c, http_respond.c, ws_server.c) ---- */
 
-#include <http_parser.h>
-
 #include "arbhub/http_server.h"
 #include "arbhub/ws_server.h"
+
+#include <http_parser.h>
 
 #define AH_HTTP__MAX_PARAMS 64
 

@@ -8,18 +8,18 @@
  * with uv_try_write, and what the kernel does not take leaves with one uv_write of at most two
  * ring regions while new writes queue behind it. A stream is freed only in the last handle
  * close callback, after close_cb. */
+#include "arbhub/err.h"
+#include "arbhub/log.h"
+#include "arbhub/tls.h"
+#include "arbhub/xalloc.h"
+#include "net_int.h"
+
 #include <errno.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include "arbhub/err.h"
-#include "arbhub/log.h"
-#include "arbhub/tls.h"
-#include "arbhub/xalloc.h"
-#include "net_int.h"
 
 #define DEFAULT_READ_BUF   (64u << 10)
 #define DEFAULT_SEND_QUEUE (1u << 20)
@@ -48,7 +48,7 @@ void ah_stream__fail(struct ah_stream *s, int rc, const char *fmt, ...)
         return;
     }
     va_start(ap, fmt);
-    vsnprintf(text, sizeof(text), fmt, ap);
+    vsnprintf(text, sizeof(text), fmt, ap); /* NOLINT(clang-analyzer-valist.Uninitialized) */
     va_end(ap);
     AH_DEBUG(s->tag, "%s: %s", s->peer, text);
     set_reason(s, rc, text);

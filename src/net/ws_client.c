@@ -9,19 +9,20 @@
  * backoff (they never overlap); a second one checks idleness and pings against deadlines, so
  * frames never touch a timer. The object is freed only when its handles, stream and DNS
  * request are all gone. */
-#include <errno.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <strings.h>
+#include "arbhub/ws_client.h"
 
 #include "arbhub/buf.h"
 #include "arbhub/err.h"
 #include "arbhub/log.h"
 #include "arbhub/tls.h"
-#include "arbhub/ws_client.h"
 #include "arbhub/xalloc.h"
 #include "net_int.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
 
 #define MAX_ADDRS           8
 #define HANDSHAKE_MAX_BYTES (16u << 10)
@@ -207,8 +208,8 @@ static void conn_ended(struct ah_ws_client *c, int rc, const char *reason)
     c->stats.failures++;
     delay = backoff_ms(c);
     c->stats.last_retry_ms = delay;
-    AH_WARN(c->tag, "%s; reconnecting in %llu ms (attempt %llu)", text,
-            (unsigned long long)delay, (unsigned long long)c->stats.failures);
+    AH_WARN(c->tag, "%s; reconnecting in %llu ms (attempt %llu)", text, (unsigned long long)delay,
+            (unsigned long long)c->stats.failures);
     uv_timer_start(&c->timer, on_retry, delay, 0);
     set_state(c, AH_WS_WAITING, text, delay);
 }
@@ -400,8 +401,7 @@ static void handshake_input(struct ah_ws_client *c, const uint8_t *data, size_t 
     c->hs_bytes += n;
     if (!c->hs_done) {
         if (err != HPE_OK) {
-            snprintf(buf, sizeof(buf), "bad handshake response: %s%s",
-                     http_errno_description(err),
+            snprintf(buf, sizeof(buf), "bad handshake response: %s%s", http_errno_description(err),
                      c->hh.n >= c->hh.max || c->hh.len + 1 >= c->hh.cap ? " (too large)" : "");
             end_attempt(c, AH_E_WS, buf);
         } else if (c->hs_bytes > HANDSHAKE_MAX_BYTES) {
@@ -484,8 +484,8 @@ static void on_stream_close(struct ah_stream *s, int rc, const char *reason, voi
     if (c->phase == PH_CONNECT && !c->aborting && c->addr_i + 1 < c->n_addrs) {
         snprintf(c->last_connect_error, sizeof(c->last_connect_error), "%s", reason);
         c->addr_i++;
-        maybe_free(c); /* the stream's reference; try_addr takes a new one */
-        try_addr(c);
+        try_addr(c);   /* takes a reference for the next stream ... */
+        maybe_free(c); /* ... before this one's is dropped */
         return;
     }
     conn_ended(c, rc, reason);
@@ -530,8 +530,7 @@ static void on_resolved(uv_getaddrinfo_t *req, int status, struct addrinfo *res)
     if (status < 0) {
         char why[320];
 
-        snprintf(why, sizeof(why), "DNS lookup of %s failed: %s", c->url.host,
-                 uv_strerror(status));
+        snprintf(why, sizeof(why), "DNS lookup of %s failed: %s", c->url.host, uv_strerror(status));
         uv_freeaddrinfo(res);
         end_attempt(c, status, why);
         return;
@@ -561,8 +560,7 @@ static void on_connect_timeout(uv_timer_t *t)
         return;
     }
     snprintf(why, sizeof(why), "connect timeout after %llu ms%s",
-             (unsigned long long)c->cfg.connect_timeout_ms,
-             c->phase == PH_RESOLVE ? " (DNS)" : "");
+             (unsigned long long)c->cfg.connect_timeout_ms, c->phase == PH_RESOLVE ? " (DNS)" : "");
     if (c->phase == PH_RESOLVE) {
         if (c->gai_busy) {
             uv_cancel((uv_req_t *)&c->gai);
@@ -616,6 +614,26 @@ static void attempt(struct ah_ws_client *c)
 
 /* ---- API ---- */
 
+static void fill_defaults(struct ah_ws_client_cfg *cfg)
+{
+#define DEF(f, v)                                                                                  \
+    do {                                                                                           \
+        if (!cfg->f) {                                                                             \
+            cfg->f = (v);                                                                          \
+        }                                                                                          \
+    } while (0)
+    DEF(max_msg_bytes, 4u << 20);
+    DEF(send_queue_bytes, 1u << 20);
+    DEF(connect_timeout_ms, 10000);
+    DEF(backoff_initial_ms, 500);
+    DEF(backoff_max_ms, 30000);
+    DEF(stable_ms, 10000);
+#undef DEF
+    if (cfg->backoff_max_ms < cfg->backoff_initial_ms) {
+        cfg->backoff_max_ms = cfg->backoff_initial_ms;
+    }
+}
+
 static int copy_cfg(struct ah_ws_client *c, const struct ah_ws_client_cfg *cfg)
 {
     struct ah_buf b = AH_BUF_INIT;
@@ -627,24 +645,10 @@ static int copy_cfg(struct ah_ws_client *c, const struct ah_ws_client_cfg *cfg)
     c->cfg.name = NULL;
     c->cfg.headers = NULL;
     c->cfg.ca_file = NULL;
-#define DEF(f, v)                                                                                  \
-    do {                                                                                           \
-        if (!c->cfg.f) {                                                                           \
-            c->cfg.f = (v);                                                                        \
-        }                                                                                          \
-    } while (0)
-    DEF(max_msg_bytes, 4u << 20);
-    DEF(send_queue_bytes, 1u << 20);
-    DEF(connect_timeout_ms, 10000);
-    DEF(backoff_initial_ms, 500);
-    DEF(backoff_max_ms, 30000);
-    DEF(stable_ms, 10000);
-#undef DEF
-    if (c->cfg.backoff_max_ms < c->cfg.backoff_initial_ms) {
-        c->cfg.backoff_max_ms = c->cfg.backoff_initial_ms;
-    }
+    fill_defaults(&c->cfg);
     rc = ah_net__url_parse(&c->url, cfg->url, "ws", "wss", err, sizeof(err));
-    snprintf(c->name, sizeof(c->name), "%.63s", cfg->name && cfg->name[0] ? cfg->name : c->url.host);
+    snprintf(c->name, sizeof(c->name), "%.63s",
+             cfg->name && cfg->name[0] ? cfg->name : c->url.host);
     snprintf(c->tag, sizeof(c->tag), "ws %.63s", c->name);
     if (rc < 0) {
         AH_ERROR(c->tag, "%s", err);

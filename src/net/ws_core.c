@@ -9,19 +9,19 @@
  * and copied once into the sink (wslay's queue would malloc and copy each message); wslay sends
  * only control frames. A data frame is written only when no control frame is half-sent, so
  * frames never interleave. */
+#include "arbhub/err.h"
+#include "arbhub/xalloc.h"
+#include "net_int.h"
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <wslay/wslay.h>
 
-#include "arbhub/err.h"
-#include "arbhub/xalloc.h"
-#include "net_int.h"
-
-#define FIRST_ALLOC   (16u << 10)
-#define CTRL_RESERVE  256 /* sink bytes kept free for pongs and the close frame */
-#define MASK_CHUNK    4096
+#define FIRST_ALLOC  (16u << 10)
+#define CTRL_RESERVE 256 /* sink bytes kept free for pongs and the close frame */
+#define MASK_CHUNK   4096
 
 size_t ah_ws__frame_header(uint8_t *hdr, uint8_t opcode, uint64_t len, const uint8_t *mask)
 {
@@ -53,8 +53,7 @@ size_t ah_ws__frame_header(uint8_t *hdr, uint8_t opcode, uint64_t len, const uin
 
 /* ---- wslay callbacks ---- */
 
-static ssize_t on_recv(wslay_event_context_ptr ctx, uint8_t *buf, size_t len, int flags,
-                       void *user)
+static ssize_t on_recv(wslay_event_context_ptr ctx, uint8_t *buf, size_t len, int flags, void *user)
 {
     struct ah_ws__core *c = user;
 

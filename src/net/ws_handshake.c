@@ -1,13 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /* RFC 6455 handshake pieces shared by client and server: keys, the accept value (SHA-1 and
  * base64 from mbedTLS), header token lists. Pure functions; any thread. */
+#include "net_int.h"
+
 #include <ctype.h>
 #include <mbedtls/base64.h>
 #include <mbedtls/sha1.h>
 #include <string.h>
 #include <strings.h>
-
-#include "net_int.h"
 
 static const char guid[] = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
 

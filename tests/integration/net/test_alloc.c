@@ -4,12 +4,11 @@
  * this program counts every malloc/calloc/realloc in the process, libraries included (the
  * allocator is interposed). After a warm-up that lets buffers reach their working size, the
  * count must stay at zero. Skipped under sanitizers, which own the allocator. */
-#include "net_test.h"
-
 #include "arbhub/http_server.h"
 #include "arbhub/tls.h"
 #include "arbhub/ws_client.h"
 #include "arbhub/ws_server.h"
+#include "net_test.h"
 
 #if defined(__SANITIZE_ADDRESS__)
 #define SANITIZED 1
@@ -85,8 +84,7 @@ static void srv_msg(struct ah_ws_conn *conn, const uint8_t *data, size_t len, bo
 
     assert_int_equal(ah_ws_conn_send(conn, data, len, is_text), 0);
     /* and a broadcast of the same message to every client of the endpoint */
-    assert_int_equal(ah_http_server_ws_broadcast(r->srv, "/ws", data, len, is_text, NULL, NULL),
-                     1);
+    assert_int_equal(ah_http_server_ws_broadcast(r->srv, "/ws", data, len, is_text, NULL, NULL), 1);
 }
 
 static void send_next(struct run *r)

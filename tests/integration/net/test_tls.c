@@ -3,14 +3,13 @@
  * server talk wss:// through a test CA; a wrong host name and an unknown CA (given or the system
  * bundle) are rejected with mbedTLS's reason; streams end with close_notify; the send queue
  * refuses what does not fit. */
-#include "net_test.h"
-
 #include "arbhub/err.h"
 #include "arbhub/http_server.h"
 #include "arbhub/stream.h"
 #include "arbhub/tls.h"
 #include "arbhub/ws_client.h"
 #include "arbhub/ws_server.h"
+#include "net_test.h"
 
 static char dir[] = "/tmp/ah-tls-XXXXXX";
 static char ca[256];
@@ -226,8 +225,7 @@ static void test_bad_files(void **state)
     char err[256] = "";
 
     (void)state;
-    assert_int_equal(ah_tls_client_create(&ctx, "/nonexistent/ca.pem", err, sizeof(err)),
-                     AH_E_TLS);
+    assert_int_equal(ah_tls_client_create(&ctx, "/nonexistent/ca.pem", err, sizeof(err)), AH_E_TLS);
     assert_non_null(strstr(err, "/nonexistent/ca.pem"));
     assert_int_equal(ah_tls_server_create(&ctx, crt, ca, err, sizeof(err)), AH_E_TLS);
     assert_non_null(strstr(err, ca));
@@ -362,12 +360,9 @@ static void test_stream_close_notify_and_queue_cap(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_wss_echo),
-        cmocka_unit_test(test_wrong_hostname),
-        cmocka_unit_test(test_unknown_ca),
-        cmocka_unit_test(test_system_bundle_rejects_test_ca),
-        cmocka_unit_test(test_bad_files),
-        cmocka_unit_test(test_stream_close_notify_and_queue_cap),
+        cmocka_unit_test(test_wss_echo),   cmocka_unit_test(test_wrong_hostname),
+        cmocka_unit_test(test_unknown_ca), cmocka_unit_test(test_system_bundle_rejects_test_ca),
+        cmocka_unit_test(test_bad_files),  cmocka_unit_test(test_stream_close_notify_and_queue_cap),
     };
 
     return cmocka_run_group_tests(tests, setup_certs, remove_certs);

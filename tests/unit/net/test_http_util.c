@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* HTTP helpers: the bounded header collector fed in pieces, percent-decoding, query strings,
  * content types, the WebSocket accept value and token lists. */
+/* cmocka.h needs these first: keep the order. */
+/* clang-format off */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -8,6 +10,7 @@
 #include <string.h>
 
 #include <cmocka.h>
+/* clang-format on */
 
 #include "arbhub/err.h"
 #include "arbhub/http_server.h"

@@ -2,6 +2,8 @@
 /* The WebSocket core without sockets: scripted frames fed whole, byte by byte and at random
  * splits, with the core's output captured in a memory sink. Cases live in one table: input
  * frames -> delivered messages, pongs, the close code we send and the error text. */
+/* cmocka.h needs these first: keep the order. */
+/* clang-format off */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,6 +13,7 @@
 #include <string.h>
 
 #include <cmocka.h>
+/* clang-format on */
 
 #include "arbhub/err.h"
 #include "net_int.h"
@@ -275,8 +278,7 @@ static const struct tcase cases[] = {
     {"continuation without a start", b_orphan_continuation, 1 << 20, 1 << 20, "", 1002,
      "protocol error"},
     {"reserved opcode", b_reserved_opcode, 1 << 20, 1 << 20, "", 1002, "protocol error"},
-    {"control frame over 125 bytes", b_long_ping, 1 << 20, 1 << 20, "", 1005,
-     "protocol error"},
+    {"control frame over 125 bytes", b_long_ping, 1 << 20, 1 << 20, "", 1005, "protocol error"},
 };
 
 static uint32_t rng = 12345;
@@ -370,9 +372,9 @@ static void test_send_frames_and_masks(void **state)
 
             out.len = 0;
             out.cap = sizeof(out.buf);
-            assert_int_equal(ah_ws__core_init(&core, server, 1 << 20, 1 << 20, &mem_sink, &out,
-                                              &events, &log),
-                             0);
+            assert_int_equal(
+                ah_ws__core_init(&core, server, 1 << 20, 1 << 20, &mem_sink, &out, &events, &log),
+                0);
             for (size_t k = 0; k < sizes[i]; k++) {
                 big[k % sizeof(big)] = (uint8_t)k;
             }
