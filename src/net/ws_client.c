@@ -177,6 +177,7 @@ static void conn_ended(struct ah_ws_client *c, int rc, const char *reason)
     (void)rc;
     uv_timer_stop(&c->timer);
     uv_timer_stop(&c->idle);
+    c->phase = PH_NONE; /* from here on, stop() and send() see no connection */
     if (was_open) {
         const char *ctext;
         int code = close_code(c, &ctext, reason);
@@ -194,7 +195,6 @@ static void conn_ended(struct ah_ws_client *c, int rc, const char *reason)
         ah_ws__core_fini(&c->core);
         c->core_ready = false;
     }
-    c->phase = PH_NONE;
     c->local_code = 0;
     if (c->destroyed) {
         return;
@@ -555,6 +555,9 @@ static void on_connect_timeout(uv_timer_t *t)
     struct ah_ws_client *c = t->data;
     char why[96];
 
+    if (c->phase == PH_NONE) {
+        return; /* no attempt or connection to time out */
+    }
     if (c->state == AH_WS_CLOSING) {
         end_attempt(c, AH_E_TIMEOUT, "close handshake timed out");
         return;
@@ -718,12 +721,12 @@ int ah_ws_client_start(struct ah_ws_client *c)
 
 static void begin_close(struct ah_ws_client *c, uint16_t code, const char *reason)
 {
+    if (c->phase != PH_OPEN || !c->s) {
+        return; /* the connection is already ending (e.g. called from close_cb) */
+    }
     c->local_code = code;
     snprintf(c->local_reason, sizeof(c->local_reason), "%s", reason ? reason : "");
     (void)ah_ws__core_close(&c->core, code, reason);
-    if (!c->s) {
-        return;
-    }
     if (ah_ws__core_code_sent(&c->core) == 0) {
         end_attempt(c, AH_E_LIMIT, "send queue full at close");
         return;
