@@ -6,6 +6,7 @@
 
 #include "arbhub/stream.h"
 
+#include <http_parser.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -267,6 +268,32 @@ void ah_ws__accept_key(const char *key, size_t key_len, char out[29]);
 void ah_ws__new_key(char out[25]);
 /* True if the comma-separated header value contains token (case-insensitive). */
 bool ah_ws__has_token(const char *value, const char *token);
+
+struct ah_buf;
+/* Appends the client's upgrade request for u with key and extra header lines (each ending in
+ * CRLF, may be NULL). */
+void ah_ws__build_request(struct ah_buf *b, const struct ah_net__url *u, const char *key,
+                          const char *extra_headers);
+
+/* The server's answer to the upgrade, parsed with a 16 KiB / 64 header cap. */
+struct ah_ws__resp {
+    http_parser hp;
+    struct ah_http__hdrs hh;
+    bool done;
+    size_t bytes;
+};
+
+void ah_ws__resp_init(struct ah_ws__resp *r);
+void ah_ws__resp_reset(struct ah_ws__resp *r);
+void ah_ws__resp_fini(struct ah_ws__resp *r);
+/* Feeds answer bytes. Returns 0 (need more), 1 (header block complete: *used bytes belonged to
+ * it, the rest is WebSocket data) or AH_E_WS (garbage, too large) with why. */
+int ah_ws__resp_feed(struct ah_ws__resp *r, const uint8_t *data, size_t len, size_t *used,
+                     char *why, size_t why_len) AH_MUST_CHECK;
+/* Checks a complete answer against the expected accept value: 0, AH_E_REJECT (not 101) or
+ * AH_E_WS, with why. */
+int ah_ws__resp_check(const struct ah_ws__resp *r, const char *accept, char *why,
+                      size_t why_len) AH_MUST_CHECK;
 
 /* ---- HTTP and WebSocket server (http_server.c, http_respond.c, ws_server.c) ---- */
 

@@ -24,10 +24,8 @@
 #include <string.h>
 #include <strings.h>
 
-#define MAX_ADDRS           8
-#define HANDSHAKE_MAX_BYTES (16u << 10)
-#define HANDSHAKE_HEADERS   64
-#define CLOSE_TIMEOUT_MS    2000
+#define MAX_ADDRS        8
+#define CLOSE_TIMEOUT_MS 2000
 
 enum phase { PH_NONE, PH_RESOLVE, PH_CONNECT, PH_UPGRADE, PH_OPEN };
 
@@ -57,12 +55,8 @@ struct ah_ws_client {
     int n_addrs;
     int addr_i;
     char last_connect_error[160];
-    char key[25];
-    char accept[29];
-    http_parser hp;
-    struct ah_http__hdrs hh;
-    bool hs_done;
-    size_t hs_bytes;
+    char accept[29]; /* the Sec-WebSocket-Accept we expect */
+    struct ah_ws__resp resp;
     uint64_t opened_ms;
     uint64_t last_rx_ms;
     uint64_t last_ping_ms;
@@ -103,7 +97,7 @@ static void maybe_free(struct ah_ws_client *c)
     if (c->core_ready) {
         ah_ws__core_fini(&c->core);
     }
-    ah_http__hdrs_fini(&c->hh);
+    ah_ws__resp_fini(&c->resp);
     ah_net__url_fini(&c->url);
     if (c->own_tls) {
         ah_tls_destroy(c->tls);
@@ -336,103 +330,34 @@ static void opened(struct ah_ws_client *c, const uint8_t *rest, size_t rest_len)
 
 /* ---- the upgrade ---- */
 
-static struct ah_ws_client *hp_client(http_parser *p)
-{
-    return p->data;
-}
-
-static int hs_field(http_parser *p, const char *at, size_t len)
-{
-    return ah_http__hdrs_field(&hp_client(p)->hh, at, len) < 0 ? -1 : 0;
-}
-
-static int hs_value(http_parser *p, const char *at, size_t len)
-{
-    return ah_http__hdrs_value(&hp_client(p)->hh, at, len) < 0 ? -1 : 0;
-}
-
-static int hs_headers_complete(http_parser *p)
-{
-    struct ah_ws_client *c = hp_client(p);
-
-    c->hs_done = true;
-    return ah_http__hdrs_end(&c->hh) < 0 ? -1 : 0;
-}
-
-static const http_parser_settings hs_settings = {
-    .on_header_field = hs_field,
-    .on_header_value = hs_value,
-    .on_headers_complete = hs_headers_complete,
-};
-
-/* Returns NULL when the 101 answer is acceptable, else why not. */
-static const char *check_101(struct ah_ws_client *c, char *buf, size_t len)
-{
-    const char *upgrade = ah_http__hdrs_get(&c->hh, "Upgrade");
-    const char *connection = ah_http__hdrs_get(&c->hh, "Connection");
-    const char *accept = ah_http__hdrs_get(&c->hh, "Sec-WebSocket-Accept");
-
-    if (c->hp.status_code != 101) {
-        snprintf(buf, len, "server refused the upgrade: HTTP %u %s", c->hp.status_code,
-                 ah_http__status_text((int)c->hp.status_code));
-        return buf;
-    }
-    if (!upgrade || !ah_ws__has_token(upgrade, "websocket") || !connection ||
-        !ah_ws__has_token(connection, "upgrade") || !c->hp.upgrade) {
-        return "bad handshake: 101 without Upgrade: websocket / Connection: Upgrade";
-    }
-    if (!accept || strcmp(accept, c->accept) != 0) {
-        return "bad handshake: Sec-WebSocket-Accept does not match the key";
-    }
-    if (ah_http__hdrs_get(&c->hh, "Sec-WebSocket-Extensions") ||
-        ah_http__hdrs_get(&c->hh, "Sec-WebSocket-Protocol")) {
-        return "bad handshake: server chose an extension or subprotocol we did not offer";
-    }
-    return NULL;
-}
-
 static void handshake_input(struct ah_ws_client *c, const uint8_t *data, size_t len)
 {
-    size_t n = http_parser_execute(&c->hp, &hs_settings, (const char *)data, len);
-    enum http_errno err = HTTP_PARSER_ERRNO(&c->hp);
-    char buf[160];
-    const char *why;
+    char why[160];
+    size_t used = 0;
+    int rc = ah_ws__resp_feed(&c->resp, data, len, &used, why, sizeof(why));
 
-    c->hs_bytes += n;
-    if (!c->hs_done) {
-        if (err != HPE_OK) {
-            snprintf(buf, sizeof(buf), "bad handshake response: %s%s", http_errno_description(err),
-                     c->hh.n >= c->hh.max || c->hh.len + 1 >= c->hh.cap ? " (too large)" : "");
-            end_attempt(c, AH_E_WS, buf);
-        } else if (c->hs_bytes > HANDSHAKE_MAX_BYTES) {
-            end_attempt(c, AH_E_WS, "bad handshake response: too large");
-        }
+    if (rc == 0) {
+        return; /* the header block is not complete yet */
+    }
+    if (rc == 1) {
+        rc = ah_ws__resp_check(&c->resp, c->accept, why, sizeof(why));
+    }
+    if (rc < 0) {
+        end_attempt(c, rc, why);
         return;
     }
-    why = check_101(c, buf, sizeof(buf));
-    if (why) {
-        end_attempt(c, c->hp.status_code != 101 ? AH_E_REJECT : AH_E_WS, why);
-        return;
-    }
-    opened(c, data + n, len - n);
+    opened(c, data + used, len - used);
 }
 
 static void send_upgrade(struct ah_ws_client *c)
 {
     struct ah_buf b = AH_BUF_INIT;
+    char key[25];
     int rc;
 
-    ah_ws__new_key(c->key);
-    ah_ws__accept_key(c->key, strlen(c->key), c->accept);
-    ah_buf_printf(&b, "GET %s HTTP/1.1\r\nHost: %s%s%s", c->url.target, c->url.ipv6 ? "[" : "",
-                  c->url.host, c->url.ipv6 ? "]" : "");
-    if (!c->url.default_port) {
-        ah_buf_printf(&b, ":%u", (unsigned)c->url.port);
-    }
-    ah_buf_printf(&b,
-                  "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: %s\r\n"
-                  "Sec-WebSocket-Version: 13\r\nUser-Agent: arbhub/%s\r\n%s\r\n",
-                  c->key, AH_VERSION, c->extra_headers);
+    ah_ws__new_key(key);
+    ah_ws__accept_key(key, strlen(key), c->accept);
+    ah_ws__build_request(&b, &c->url, key, c->extra_headers);
     rc = ah_stream_write(c->s, b.p, b.len);
     ah_buf_free(&b);
     if (rc < 0) {
@@ -448,11 +373,7 @@ static void on_stream_open(struct ah_stream *s, void *user)
 
     (void)s;
     c->phase = PH_UPGRADE;
-    http_parser_init(&c->hp, HTTP_RESPONSE);
-    c->hp.data = c;
-    ah_http__hdrs_reset(&c->hh);
-    c->hs_done = false;
-    c->hs_bytes = 0;
+    ah_ws__resp_reset(&c->resp);
     send_upgrade(c);
 }
 
@@ -692,7 +613,7 @@ int ah_ws_client_create(struct ah_ws_client **out, uv_loop_t *loop,
     c = ah_xcalloc(1, sizeof(*c));
     c->loop = loop;
     c->refs = 1;
-    ah_http__hdrs_init(&c->hh, HANDSHAKE_MAX_BYTES, HANDSHAKE_HEADERS);
+    ah_ws__resp_init(&c->resp);
     rc = copy_cfg(c, cfg);
     if (rc < 0) {
         maybe_free(c);
