@@ -9,12 +9,12 @@
 #ifndef ARBHUB_CURL_LOOP_H
 #define ARBHUB_CURL_LOOP_H
 
+#include "arbhub/compiler.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <uv.h>
-
-#include "arbhub/compiler.h"
 
 #define AH_CURL_CAPTURE_MAX 8
 

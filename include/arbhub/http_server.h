@@ -19,12 +19,12 @@
 #ifndef ARBHUB_HTTP_SERVER_H
 #define ARBHUB_HTTP_SERVER_H
 
+#include "arbhub/compiler.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <uv.h>
-
-#include "arbhub/compiler.h"
 
 struct ah_http_server;
 struct ah_http_conn;

@@ -4,10 +4,11 @@
  *
  * Output goes through a send queue whose byte cap is fixed at creation (for TLS it holds
  * ciphertext). A write either fits whole or fails with AH_E_LIMIT and queues nothing, so the
- * caller's slow-peer policy (wait for drain, conflate, drop, disconnect) decides. Writes go to
- * the socket at once with uv_try_write; what the kernel does not take leaves with one uv_write.
- * Between ah_stream_cork() and ah_stream_uncork() writes only collect (one syscall, and for TLS
- * full records, for several messages).
+ * caller's slow-peer policy (wait for drain, conflate, drop, disconnect) decides. Writes are
+ * collected during the current loop phase and sent when it ends (uv_check after I/O callbacks,
+ * uv_prepare before the loop would block), so many messages to one peer in one turn cost one
+ * system call and, under TLS, few records. ah_stream_cork() holds writes past that point until
+ * the matching ah_stream_uncork().
  *
  * Input is read into a buffer fixed at creation and handed to read_cb; the data is borrowed for
  * that call only. Loop thread only. No callback fires before the creating call returns.
@@ -16,12 +17,12 @@
 #ifndef ARBHUB_STREAM_H
 #define ARBHUB_STREAM_H
 
+#include "arbhub/compiler.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <uv.h>
-
-#include "arbhub/compiler.h"
 
 struct ah_stream;
 struct ah_tls_ctx;
@@ -78,7 +79,7 @@ size_t ah_stream_write_space(const struct ah_stream *s);
 /* Bytes queued and not yet taken by the kernel. */
 size_t ah_stream_queued_bytes(const struct ah_stream *s);
 
-/* Nested; the outermost uncork sends what was collected. */
+/* Nested; after the outermost uncork the collected bytes leave at the end of the phase. */
 void ah_stream_cork(struct ah_stream *s);
 void ah_stream_uncork(struct ah_stream *s);
 

@@ -10,10 +10,10 @@
 #ifndef ARBHUB_TLS_H
 #define ARBHUB_TLS_H
 
+#include "arbhub/compiler.h"
+
 #include <stdbool.h>
 #include <stddef.h>
-
-#include "arbhub/compiler.h"
 
 /* The Debian system bundle, used when no CA file is named. */
 #define AH_TLS_SYSTEM_CA "/etc/ssl/certs/ca-certificates.crt"

@@ -19,12 +19,12 @@
 #ifndef ARBHUB_WS_CLIENT_H
 #define ARBHUB_WS_CLIENT_H
 
+#include "arbhub/compiler.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <uv.h>
-
-#include "arbhub/compiler.h"
 
 struct ah_ws_client;
 struct ah_tls_ctx;

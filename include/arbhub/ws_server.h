@@ -15,12 +15,12 @@
 #ifndef ARBHUB_WS_SERVER_H
 #define ARBHUB_WS_SERVER_H
 
+#include "arbhub/compiler.h"
+#include "arbhub/http_server.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-
-#include "arbhub/compiler.h"
-#include "arbhub/http_server.h"
 
 struct ah_ws_conn;
 

@@ -8,17 +8,18 @@
  * values; it is freed right after its callback. A poll context is closed when curl says
  * CURL_POLL_REMOVE (before curl closes the socket). The loop object lives until its timer and
  * every poll handle have closed. */
+#include "arbhub/curl_loop.h"
+
+#include "arbhub/err.h"
+#include "arbhub/log.h"
+#include "arbhub/xalloc.h"
+
 #include <curl/curl.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-
-#include "arbhub/curl_loop.h"
-#include "arbhub/err.h"
-#include "arbhub/log.h"
-#include "arbhub/xalloc.h"
 
 struct sock_ctx {
     uv_poll_t poll;
@@ -195,7 +196,7 @@ static size_t on_header(char *data, size_t size, size_t n, void *user)
     }
     name_len = (size_t)(colon - data);
     for (size_t i = 0; i < r->n_capture; i++) {
-        if (strlen(r->capture[i]) != name_len || strncasecmp(r->capture[i], data, name_len)) {
+        if (strlen(r->capture[i]) != name_len || strncasecmp(r->capture[i], data, name_len) != 0) {
             continue;
         }
         v = colon + 1;

@@ -1,14 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /* HTTP responses and request lookups: status line, headers and body copied into the
  * connection's send queue in one corked write. Loop thread only. */
-#include <stdio.h>
-#include <string.h>
-#include <strings.h>
-
 #include "arbhub/err.h"
 #include "arbhub/json.h"
 #include "arbhub/log.h"
 #include "net_int.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
 
 #define HEAD_MAX 4096
 
@@ -66,7 +66,7 @@ int ah_http__write_response(struct ah_http_conn *conn, const struct ah_http_resp
         rc = ah_stream_write(conn->s, resp->body, body_len);
     }
     ah_stream_uncork(conn->s);
-    if (!keep_alive) {
+    if (!keep_alive) { /* conn->s stays valid: streams close asynchronously */
         conn->phase = AH_HTTP_PH_CLOSING;
         ah_stream_close(conn->s, true, 0, "response sent, closing");
     }

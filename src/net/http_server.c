@@ -8,18 +8,18 @@
  * keep-alive idle) and re-checked when it fires, so reading never touches the timer. Handlers
  * run inside the parser's message-complete callback and answer synchronously; a pipelined
  * request behind a response that closes the connection is never parsed. */
+#include "arbhub/config.h"
+#include "arbhub/err.h"
+#include "arbhub/log.h"
+#include "arbhub/xalloc.h"
+#include "net_int.h"
+
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-
-#include "arbhub/config.h"
-#include "arbhub/err.h"
-#include "arbhub/log.h"
-#include "arbhub/xalloc.h"
-#include "net_int.h"
 
 static uint64_t now_ms(const struct ah_http_conn *conn)
 {
@@ -645,6 +645,7 @@ static int bind_listener(struct ah_http_server *srv)
     int len = (int)sizeof(bound);
     int rc;
 
+    memset(&bound, 0, sizeof(bound));
     if (strchr(srv->listen_addr, ':')) {
         rc = uv_ip6_addr(srv->listen_addr, srv->cfg.port, (struct sockaddr_in6 *)&ss);
     } else {

@@ -1,14 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /* HTTP helpers without I/O: the bounded header collector fed by http_parser callbacks,
  * percent-decoding, query strings, status texts and content types. Any thread. */
-#include <stdlib.h>
-#include <string.h>
-#include <strings.h>
-
 #include "arbhub/err.h"
 #include "arbhub/http_server.h"
 #include "arbhub/xalloc.h"
 #include "net_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
 
 enum { M_NONE, M_URL, M_FIELD, M_VALUE };
 

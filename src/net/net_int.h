@@ -4,12 +4,13 @@
 #ifndef ARBHUB_NET_INT_H
 #define ARBHUB_NET_INT_H
 
+#include "arbhub/stream.h"
+
+#include <http_parser.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <uv.h>
-
-#include "arbhub/stream.h"
 
 /* ---- byte ring (ring.c) ---- */
 
@@ -68,6 +69,7 @@ struct ah_stream__ops {
 };
 
 struct ah_tls__conn;
+struct ah_net__flusher;
 
 struct ah_stream {
     uv_tcp_t tcp;
@@ -88,12 +90,24 @@ struct ah_stream {
     uint8_t *in;
     size_t in_cap;
     struct ah_tls__conn *tls;
+    struct ah_net__flusher *flusher;
+    bool dirty; /* on the flusher's list */
+    struct ah_stream *dirty_prev;
+    struct ah_stream *dirty_next;
     int close_rc;
     bool close_set;
     char close_reason[256];
     char tag[64];
     char peer[64];
 };
+
+/* End-of-turn flushing (flusher.c): one flusher per loop, taken by each stream. */
+struct ah_net__flusher *ah_net__flusher_get(uv_loop_t *loop);
+void ah_net__flusher_put(struct ah_net__flusher *f);
+void ah_net__flusher_mark(struct ah_net__flusher *f, struct ah_stream *s);
+void ah_net__flusher_unmark(struct ah_net__flusher *f, struct ah_stream *s);
+/* Sends what is queued now (stream.c). */
+void ah_stream__flush(struct ah_stream *s);
 
 /* Used by the TLS ops. */
 void ah_stream__opened(struct ah_stream *s);
@@ -255,12 +269,38 @@ void ah_ws__new_key(char out[25]);
 /* True if the comma-separated header value contains token (case-insensitive). */
 bool ah_ws__has_token(const char *value, const char *token);
 
-/* ---- HTTP and WebSocket server (http_server.c, http_respond.c, ws_server.c) ---- */
+struct ah_buf;
+/* Appends the client's upgrade request for u with key and extra header lines (each ending in
+ * CRLF, may be NULL). */
+void ah_ws__build_request(struct ah_buf *b, const struct ah_net__url *u, const char *key,
+                          const char *extra_headers);
 
-#include <http_parser.h>
+/* The server's answer to the upgrade, parsed with a 16 KiB / 64 header cap. */
+struct ah_ws__resp {
+    http_parser hp;
+    struct ah_http__hdrs hh;
+    bool done;
+    size_t bytes;
+};
+
+void ah_ws__resp_init(struct ah_ws__resp *r);
+void ah_ws__resp_reset(struct ah_ws__resp *r);
+void ah_ws__resp_fini(struct ah_ws__resp *r);
+/* Feeds answer bytes. Returns 0 (need more), 1 (header block complete: *used bytes belonged to
+ * it, the rest is WebSocket data) or AH_E_WS (garbage, too large) with why. */
+int ah_ws__resp_feed(struct ah_ws__resp *r, const uint8_t *data, size_t len, size_t *used,
+                     char *why, size_t why_len) AH_MUST_CHECK;
+/* Checks a complete answer against the expected accept value: 0, AH_E_REJECT (not 101) or
+ * AH_E_WS, with why. */
+int ah_ws__resp_check(const struct ah_ws__resp *r, const char *accept, char *why,
+                      size_t why_len) AH_MUST_CHECK;
+
+/* ---- HTTP and WebSocket server (http_server.c, http_respond.c, ws_server.c) ---- */
 
 #include "arbhub/http_server.h"
 #include "arbhub/ws_server.h"
+
+#include <http_parser.h>
 
 #define AH_HTTP__MAX_PARAMS 64
 

@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /* Random bytes for WebSocket keys and client masks: getrandom(2) through a per-thread pool, so
  * one system call serves a few hundred frames. Any thread. */
-#include <string.h>
-#include <sys/random.h>
-
 #include "arbhub/log.h"
 #include "net_int.h"
+
+#include <string.h>
+#include <sys/random.h>
 
 #define POOL_LEN 512
 

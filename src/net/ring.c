@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /* The byte ring behind every send queue. Loop thread only, like the streams that own rings. */
-#include <stdlib.h>
-#include <string.h>
-
 #include "arbhub/compiler.h"
 #include "arbhub/xalloc.h"
 #include "net_int.h"
+
+#include <stdlib.h>
+#include <string.h>
 
 void ah_ring__init(struct ah_ring *r, size_t cap)
 {

@@ -3,21 +3,23 @@
  * struct ah_stream__ops. This file owns the uv handles, the write path and the close sequence;
  * tls_stream.c adds the record layer. Loop thread only.
  *
- * Design: the send queue is a ring of wire bytes (ciphertext under TLS). Writes try the socket
- * at once; the rest leaves with one uv_write of at most two ring regions, and new writes queue
- * behind it. A stream is freed only in the last handle close callback, after close_cb. */
+ * Design: the send queue is a ring of wire bytes (ciphertext under TLS). Writes only queue and
+ * mark the stream dirty; at the end of the loop phase (flusher.c) the ring goes to the socket
+ * with uv_try_write, and what the kernel does not take leaves with one uv_write of at most two
+ * ring regions while new writes queue behind it. A stream is freed only in the last handle
+ * close callback, after close_cb. */
+#include "arbhub/err.h"
+#include "arbhub/log.h"
+#include "arbhub/tls.h"
+#include "arbhub/xalloc.h"
+#include "net_int.h"
+
 #include <errno.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include "arbhub/err.h"
-#include "arbhub/log.h"
-#include "arbhub/tls.h"
-#include "arbhub/xalloc.h"
-#include "net_int.h"
 
 #define DEFAULT_READ_BUF   (64u << 10)
 #define DEFAULT_SEND_QUEUE (1u << 20)
@@ -46,7 +48,7 @@ void ah_stream__fail(struct ah_stream *s, int rc, const char *fmt, ...)
         return;
     }
     va_start(ap, fmt);
-    vsnprintf(text, sizeof(text), fmt, ap);
+    vsnprintf(text, sizeof(text), fmt, ap); /* NOLINT(clang-analyzer-valist.Uninitialized) */
     va_end(ap);
     AH_DEBUG(s->tag, "%s: %s", s->peer, text);
     set_reason(s, rc, text);
@@ -76,6 +78,8 @@ static void on_handle_closed(uv_handle_t *h)
     if (s->ops->fini) {
         s->ops->fini(s);
     }
+    ah_net__flusher_unmark(s->flusher, s);
+    ah_net__flusher_put(s->flusher);
     ah_ring__fini(&s->out);
     free(s->in);
     free(s);
@@ -87,6 +91,7 @@ static void hard_close(struct ah_stream *s)
         return;
     }
     s->state = AH_STREAM_CLOSED;
+    ah_net__flusher_unmark(s->flusher, s);
     uv_read_stop((uv_stream_t *)&s->tcp);
     uv_close((uv_handle_t *)&s->tcp, on_handle_closed);
     uv_close((uv_handle_t *)&s->linger, on_handle_closed);
@@ -116,6 +121,7 @@ static struct ah_stream *create(uv_loop_t *loop, const struct ah_stream_cfg *cfg
     ah_ring__init(&s->out, qcap);
     s->cbs = *cbs;
     s->ops = cfg->tls ? &ah_stream__tls_ops : &ah_stream__tcp_ops;
+    s->flusher = ah_net__flusher_get(loop);
     snprintf(s->tag, sizeof(s->tag), "%s", cfg->tag ? cfg->tag : "net");
     /* uv_tcp_init and uv_timer_init cannot fail on a valid loop (they only fill the struct). */
     uv_tcp_init(loop, &s->tcp);
@@ -329,6 +335,11 @@ static void on_write(uv_write_t *req, int status)
     }
 }
 
+void ah_stream__flush(struct ah_stream *s)
+{
+    flush(s);
+}
+
 static void flush(struct ah_stream *s)
 {
     uv_buf_t bufs[2];
@@ -384,7 +395,9 @@ int ah_stream_write(struct ah_stream *s, const void *data, size_t len)
     if (rc < 0) {
         return rc;
     }
-    flush(s);
+    if (s->corked == 0) {
+        ah_net__flusher_mark(s->flusher, s);
+    }
     return 0;
 }
 
@@ -406,8 +419,8 @@ void ah_stream_cork(struct ah_stream *s)
 void ah_stream_uncork(struct ah_stream *s)
 {
     AH_ASSERT(s->corked > 0);
-    if (--s->corked == 0) {
-        flush(s);
+    if (--s->corked == 0 && s->state != AH_STREAM_CLOSED) {
+        ah_net__flusher_mark(s->flusher, s);
     }
 }
 

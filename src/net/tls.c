@@ -8,6 +8,13 @@
  * advances on each read; application plaintext is decrypted into a 16 KiB buffer and handed up
  * piece by piece. Writes collect plaintext in a 16 KiB staging buffer and become records when it
  * is full or the stream flushes, so a corked burst of small messages costs few records. */
+#include "arbhub/tls.h"
+
+#include "arbhub/err.h"
+#include "arbhub/log.h"
+#include "arbhub/xalloc.h"
+#include "net_int.h"
+
 #include <errno.h>
 #include <mbedtls/ctr_drbg.h>
 #include <mbedtls/entropy.h>
@@ -18,12 +25,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include "arbhub/err.h"
-#include "arbhub/log.h"
-#include "arbhub/tls.h"
-#include "arbhub/xalloc.h"
-#include "net_int.h"
 
 #define PLAIN_LEN MBEDTLS_SSL_OUT_CONTENT_LEN
 

@@ -1,14 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /* URL parsing for the WebSocket client: scheme, host (name, IPv4 or [IPv6]), port, target.
  * Pure functions; any thread. */
+#include "arbhub/err.h"
+#include "arbhub/xalloc.h"
+#include "net_int.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-
-#include "arbhub/err.h"
-#include "arbhub/xalloc.h"
-#include "net_int.h"
 
 static int bad(char *err, size_t err_len, const char *url, const char *why)
 {
@@ -24,45 +24,33 @@ static bool host_char_ok(char ch)
            ch == '-' || ch == '.' || ch == '_';
 }
 
-int ah_net__url_parse(struct ah_net__url *u, const char *url, const char *plain, const char *tls,
-                      char *err, size_t err_len)
+/* Host and optional port after "scheme://"; returns where the target starts or NULL. */
+static const char *parse_authority(struct ah_net__url *u, const char *host, const char **why)
 {
-    const char *p = strstr(url, "://");
-    const char *host;
-    const char *host_end;
+    const char *end;
     const char *rest;
-    size_t slen;
     size_t hlen;
 
-    memset(u, 0, sizeof(*u));
-    if (!p) {
-        return bad(err, err_len, url, "no scheme");
-    }
-    slen = (size_t)(p - url);
-    if (slen == strlen(tls) && strncasecmp(url, tls, slen) == 0) {
-        u->tls = true;
-    } else if (!(slen == strlen(plain) && strncasecmp(url, plain, slen) == 0)) {
-        return bad(err, err_len, url, "unsupported scheme");
-    }
-    host = p + 3;
     if (*host == '[') {
         host++;
-        host_end = strchr(host, ']');
-        if (!host_end) {
-            return bad(err, err_len, url, "unterminated [IPv6] host");
+        end = strchr(host, ']');
+        if (!end) {
+            *why = "unterminated [IPv6] host";
+            return NULL;
         }
-        rest = host_end + 1;
+        rest = end + 1;
         u->ipv6 = true;
     } else {
-        host_end = host;
-        while (*host_end && host_char_ok(*host_end)) {
-            host_end++;
+        end = host;
+        while (*end && host_char_ok(*end)) {
+            end++;
         }
-        rest = host_end;
+        rest = end;
     }
-    hlen = (size_t)(host_end - host);
+    hlen = (size_t)(end - host);
     if (hlen == 0 || hlen >= sizeof(u->host)) {
-        return bad(err, err_len, url, "bad host");
+        *why = "bad host";
+        return NULL;
     }
     memcpy(u->host, host, hlen);
     u->host[hlen] = '\0';
@@ -77,11 +65,37 @@ int ah_net__url_parse(struct ah_net__url *u, const char *url, const char *plain,
             d++;
         }
         if (d == rest + 1 || port == 0 || port > 65535) {
-            return bad(err, err_len, url, "bad port");
+            *why = "bad port";
+            return NULL;
         }
         u->port = (uint16_t)port;
         u->default_port = false;
         rest = d;
+    }
+    return rest;
+}
+
+int ah_net__url_parse(struct ah_net__url *u, const char *url, const char *plain, const char *tls,
+                      char *err, size_t err_len)
+{
+    const char *p = strstr(url, "://");
+    const char *why = NULL;
+    const char *rest;
+    size_t slen;
+
+    memset(u, 0, sizeof(*u));
+    if (!p) {
+        return bad(err, err_len, url, "no scheme");
+    }
+    slen = (size_t)(p - url);
+    if (slen == strlen(tls) && strncasecmp(url, tls, slen) == 0) {
+        u->tls = true;
+    } else if (!(slen == strlen(plain) && strncasecmp(url, plain, slen) == 0)) {
+        return bad(err, err_len, url, "unsupported scheme");
+    }
+    rest = parse_authority(u, p + 3, &why);
+    if (!rest) {
+        return bad(err, err_len, url, why);
     }
     if (*rest != '\0' && *rest != '/' && *rest != '?') {
         return bad(err, err_len, url, "unexpected character after host");

@@ -9,24 +9,23 @@
  * backoff (they never overlap); a second one checks idleness and pings against deadlines, so
  * frames never touch a timer. The object is freed only when its handles, stream and DNS
  * request are all gone. */
+#include "arbhub/ws_client.h"
+
+#include "arbhub/buf.h"
+#include "arbhub/err.h"
+#include "arbhub/log.h"
+#include "arbhub/tls.h"
+#include "arbhub/xalloc.h"
+#include "net_int.h"
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
-#include "arbhub/buf.h"
-#include "arbhub/err.h"
-#include "arbhub/log.h"
-#include "arbhub/tls.h"
-#include "arbhub/ws_client.h"
-#include "arbhub/xalloc.h"
-#include "net_int.h"
-
-#define MAX_ADDRS           8
-#define HANDSHAKE_MAX_BYTES (16u << 10)
-#define HANDSHAKE_HEADERS   64
-#define CLOSE_TIMEOUT_MS    2000
+#define MAX_ADDRS        8
+#define CLOSE_TIMEOUT_MS 2000
 
 enum phase { PH_NONE, PH_RESOLVE, PH_CONNECT, PH_UPGRADE, PH_OPEN };
 
@@ -56,12 +55,8 @@ struct ah_ws_client {
     int n_addrs;
     int addr_i;
     char last_connect_error[160];
-    char key[25];
-    char accept[29];
-    http_parser hp;
-    struct ah_http__hdrs hh;
-    bool hs_done;
-    size_t hs_bytes;
+    char accept[29]; /* the Sec-WebSocket-Accept we expect */
+    struct ah_ws__resp resp;
     uint64_t opened_ms;
     uint64_t last_rx_ms;
     uint64_t last_ping_ms;
@@ -102,7 +97,7 @@ static void maybe_free(struct ah_ws_client *c)
     if (c->core_ready) {
         ah_ws__core_fini(&c->core);
     }
-    ah_http__hdrs_fini(&c->hh);
+    ah_ws__resp_fini(&c->resp);
     ah_net__url_fini(&c->url);
     if (c->own_tls) {
         ah_tls_destroy(c->tls);
@@ -176,6 +171,7 @@ static void conn_ended(struct ah_ws_client *c, int rc, const char *reason)
     (void)rc;
     uv_timer_stop(&c->timer);
     uv_timer_stop(&c->idle);
+    c->phase = PH_NONE; /* from here on, stop() and send() see no connection */
     if (was_open) {
         const char *ctext;
         int code = close_code(c, &ctext, reason);
@@ -193,7 +189,6 @@ static void conn_ended(struct ah_ws_client *c, int rc, const char *reason)
         ah_ws__core_fini(&c->core);
         c->core_ready = false;
     }
-    c->phase = PH_NONE;
     c->local_code = 0;
     if (c->destroyed) {
         return;
@@ -335,103 +330,34 @@ static void opened(struct ah_ws_client *c, const uint8_t *rest, size_t rest_len)
 
 /* ---- the upgrade ---- */
 
-static struct ah_ws_client *hp_client(http_parser *p)
-{
-    return p->data;
-}
-
-static int hs_field(http_parser *p, const char *at, size_t len)
-{
-    return ah_http__hdrs_field(&hp_client(p)->hh, at, len) < 0 ? -1 : 0;
-}
-
-static int hs_value(http_parser *p, const char *at, size_t len)
-{
-    return ah_http__hdrs_value(&hp_client(p)->hh, at, len) < 0 ? -1 : 0;
-}
-
-static int hs_headers_complete(http_parser *p)
-{
-    struct ah_ws_client *c = hp_client(p);
-
-    c->hs_done = true;
-    return ah_http__hdrs_end(&c->hh) < 0 ? -1 : 0;
-}
-
-static const http_parser_settings hs_settings = {
-    .on_header_field = hs_field,
-    .on_header_value = hs_value,
-    .on_headers_complete = hs_headers_complete,
-};
-
-/* Returns NULL when the 101 answer is acceptable, else why not. */
-static const char *check_101(struct ah_ws_client *c, char *buf, size_t len)
-{
-    const char *upgrade = ah_http__hdrs_get(&c->hh, "Upgrade");
-    const char *connection = ah_http__hdrs_get(&c->hh, "Connection");
-    const char *accept = ah_http__hdrs_get(&c->hh, "Sec-WebSocket-Accept");
-
-    if (c->hp.status_code != 101) {
-        snprintf(buf, len, "server refused the upgrade: HTTP %u %s", c->hp.status_code,
-                 ah_http__status_text((int)c->hp.status_code));
-        return buf;
-    }
-    if (!upgrade || !ah_ws__has_token(upgrade, "websocket") || !connection ||
-        !ah_ws__has_token(connection, "upgrade") || !c->hp.upgrade) {
-        return "bad handshake: 101 without Upgrade: websocket / Connection: Upgrade";
-    }
-    if (!accept || strcmp(accept, c->accept) != 0) {
-        return "bad handshake: Sec-WebSocket-Accept does not match the key";
-    }
-    if (ah_http__hdrs_get(&c->hh, "Sec-WebSocket-Extensions") ||
-        ah_http__hdrs_get(&c->hh, "Sec-WebSocket-Protocol")) {
-        return "bad handshake: server chose an extension or subprotocol we did not offer";
-    }
-    return NULL;
-}
-
 static void handshake_input(struct ah_ws_client *c, const uint8_t *data, size_t len)
 {
-    size_t n = http_parser_execute(&c->hp, &hs_settings, (const char *)data, len);
-    enum http_errno err = HTTP_PARSER_ERRNO(&c->hp);
-    char buf[160];
-    const char *why;
+    char why[160];
+    size_t used = 0;
+    int rc = ah_ws__resp_feed(&c->resp, data, len, &used, why, sizeof(why));
 
-    c->hs_bytes += n;
-    if (!c->hs_done) {
-        if (err != HPE_OK) {
-            snprintf(buf, sizeof(buf), "bad handshake response: %s%s", http_errno_description(err),
-                     c->hh.n >= c->hh.max || c->hh.len + 1 >= c->hh.cap ? " (too large)" : "");
-            end_attempt(c, AH_E_WS, buf);
-        } else if (c->hs_bytes > HANDSHAKE_MAX_BYTES) {
-            end_attempt(c, AH_E_WS, "bad handshake response: too large");
-        }
+    if (rc == 0) {
+        return; /* the header block is not complete yet */
+    }
+    if (rc == 1) {
+        rc = ah_ws__resp_check(&c->resp, c->accept, why, sizeof(why));
+    }
+    if (rc < 0) {
+        end_attempt(c, rc, why);
         return;
     }
-    why = check_101(c, buf, sizeof(buf));
-    if (why) {
-        end_attempt(c, c->hp.status_code != 101 ? AH_E_REJECT : AH_E_WS, why);
-        return;
-    }
-    opened(c, data + n, len - n);
+    opened(c, data + used, len - used);
 }
 
 static void send_upgrade(struct ah_ws_client *c)
 {
     struct ah_buf b = AH_BUF_INIT;
+    char key[25];
     int rc;
 
-    ah_ws__new_key(c->key);
-    ah_ws__accept_key(c->key, strlen(c->key), c->accept);
-    ah_buf_printf(&b, "GET %s HTTP/1.1\r\nHost: %s%s%s", c->url.target, c->url.ipv6 ? "[" : "",
-                  c->url.host, c->url.ipv6 ? "]" : "");
-    if (!c->url.default_port) {
-        ah_buf_printf(&b, ":%u", (unsigned)c->url.port);
-    }
-    ah_buf_printf(&b,
-                  "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: %s\r\n"
-                  "Sec-WebSocket-Version: 13\r\nUser-Agent: arbhub/%s\r\n%s\r\n",
-                  c->key, AH_VERSION, c->extra_headers);
+    ah_ws__new_key(key);
+    ah_ws__accept_key(key, strlen(key), c->accept);
+    ah_ws__build_request(&b, &c->url, key, c->extra_headers);
     rc = ah_stream_write(c->s, b.p, b.len);
     ah_buf_free(&b);
     if (rc < 0) {
@@ -447,11 +373,7 @@ static void on_stream_open(struct ah_stream *s, void *user)
 
     (void)s;
     c->phase = PH_UPGRADE;
-    http_parser_init(&c->hp, HTTP_RESPONSE);
-    c->hp.data = c;
-    ah_http__hdrs_reset(&c->hh);
-    c->hs_done = false;
-    c->hs_bytes = 0;
+    ah_ws__resp_reset(&c->resp);
     send_upgrade(c);
 }
 
@@ -483,8 +405,8 @@ static void on_stream_close(struct ah_stream *s, int rc, const char *reason, voi
     if (c->phase == PH_CONNECT && !c->aborting && c->addr_i + 1 < c->n_addrs) {
         snprintf(c->last_connect_error, sizeof(c->last_connect_error), "%s", reason);
         c->addr_i++;
-        maybe_free(c); /* the stream's reference; try_addr takes a new one */
-        try_addr(c);
+        try_addr(c);   /* takes a reference for the next stream ... */
+        maybe_free(c); /* ... before this one's is dropped */
         return;
     }
     conn_ended(c, rc, reason);
@@ -554,6 +476,9 @@ static void on_connect_timeout(uv_timer_t *t)
     struct ah_ws_client *c = t->data;
     char why[96];
 
+    if (c->phase == PH_NONE) {
+        return; /* no attempt or connection to time out */
+    }
     if (c->state == AH_WS_CLOSING) {
         end_attempt(c, AH_E_TIMEOUT, "close handshake timed out");
         return;
@@ -613,6 +538,26 @@ static void attempt(struct ah_ws_client *c)
 
 /* ---- API ---- */
 
+static void fill_defaults(struct ah_ws_client_cfg *cfg)
+{
+#define DEF(f, v)                                                                                  \
+    do {                                                                                           \
+        if (!cfg->f) {                                                                             \
+            cfg->f = (v);                                                                          \
+        }                                                                                          \
+    } while (0)
+    DEF(max_msg_bytes, 4u << 20);
+    DEF(send_queue_bytes, 1u << 20);
+    DEF(connect_timeout_ms, 10000);
+    DEF(backoff_initial_ms, 500);
+    DEF(backoff_max_ms, 30000);
+    DEF(stable_ms, 10000);
+#undef DEF
+    if (cfg->backoff_max_ms < cfg->backoff_initial_ms) {
+        cfg->backoff_max_ms = cfg->backoff_initial_ms;
+    }
+}
+
 static int copy_cfg(struct ah_ws_client *c, const struct ah_ws_client_cfg *cfg)
 {
     struct ah_buf b = AH_BUF_INIT;
@@ -624,22 +569,7 @@ static int copy_cfg(struct ah_ws_client *c, const struct ah_ws_client_cfg *cfg)
     c->cfg.name = NULL;
     c->cfg.headers = NULL;
     c->cfg.ca_file = NULL;
-#define DEF(f, v)                                                                                  \
-    do {                                                                                           \
-        if (!c->cfg.f) {                                                                           \
-            c->cfg.f = (v);                                                                        \
-        }                                                                                          \
-    } while (0)
-    DEF(max_msg_bytes, 4u << 20);
-    DEF(send_queue_bytes, 1u << 20);
-    DEF(connect_timeout_ms, 10000);
-    DEF(backoff_initial_ms, 500);
-    DEF(backoff_max_ms, 30000);
-    DEF(stable_ms, 10000);
-#undef DEF
-    if (c->cfg.backoff_max_ms < c->cfg.backoff_initial_ms) {
-        c->cfg.backoff_max_ms = c->cfg.backoff_initial_ms;
-    }
+    fill_defaults(&c->cfg);
     rc = ah_net__url_parse(&c->url, cfg->url, "ws", "wss", err, sizeof(err));
     snprintf(c->name, sizeof(c->name), "%.63s",
              cfg->name && cfg->name[0] ? cfg->name : c->url.host);
@@ -683,7 +613,7 @@ int ah_ws_client_create(struct ah_ws_client **out, uv_loop_t *loop,
     c = ah_xcalloc(1, sizeof(*c));
     c->loop = loop;
     c->refs = 1;
-    ah_http__hdrs_init(&c->hh, HANDSHAKE_MAX_BYTES, HANDSHAKE_HEADERS);
+    ah_ws__resp_init(&c->resp);
     rc = copy_cfg(c, cfg);
     if (rc < 0) {
         maybe_free(c);
@@ -712,12 +642,12 @@ int ah_ws_client_start(struct ah_ws_client *c)
 
 static void begin_close(struct ah_ws_client *c, uint16_t code, const char *reason)
 {
+    if (c->phase != PH_OPEN || !c->s) {
+        return; /* the connection is already ending (e.g. called from close_cb) */
+    }
     c->local_code = code;
     snprintf(c->local_reason, sizeof(c->local_reason), "%s", reason ? reason : "");
     (void)ah_ws__core_close(&c->core, code, reason);
-    if (!c->s) {
-        return;
-    }
     if (ah_ws__core_code_sent(&c->core) == 0) {
         end_attempt(c, AH_E_LIMIT, "send queue full at close");
         return;

@@ -9,15 +9,15 @@
  * and copied once into the sink (wslay's queue would malloc and copy each message); wslay sends
  * only control frames. A data frame is written only when no control frame is half-sent, so
  * frames never interleave. */
+#include "arbhub/err.h"
+#include "arbhub/xalloc.h"
+#include "net_int.h"
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <wslay/wslay.h>
-
-#include "arbhub/err.h"
-#include "arbhub/xalloc.h"
-#include "net_int.h"
 
 #define FIRST_ALLOC  (16u << 10)
 #define CTRL_RESERVE 256 /* sink bytes kept free for pongs and the close frame */

@@ -8,14 +8,14 @@
  * are released after open_cb. Clients of one endpoint sit on an intrusive list that broadcast
  * walks; a client is unlinked only in the stream's close callback, so closing one during a
  * broadcast is safe. */
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-
 #include "arbhub/err.h"
 #include "arbhub/log.h"
 #include "arbhub/xalloc.h"
 #include "net_int.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #define CLOSE_HANDSHAKE_MS 2000
 
@@ -298,8 +298,8 @@ int ah_http_server_ws(struct ah_http_server *srv, const char *path, const struct
     if (path[0] != '/' || find_route(srv, path)) {
         return AH_E_CONFIG;
     }
-    srv->ws_routes =
-        ah_xreallocarray(srv->ws_routes, srv->n_ws_routes + 1, sizeof(*srv->ws_routes));
+    srv->ws_routes = ah_xreallocarray(srv->ws_routes, srv->n_ws_routes + 1,
+                                      sizeof(*srv->ws_routes)); /* NOLINT: pointers */
     r = ah_xcalloc(1, sizeof(*r)); /* clients point at it: it never moves */
     srv->ws_routes[srv->n_ws_routes++] = r;
     r->path = ah_xstrdup(path);

@@ -11,11 +11,6 @@
  * "ping:<data>" pings, "big:<n>" sends n binary bytes). Client commands: send-text <text>,
  * send-binary <n>, send-big-text <n>, ping <data>, close <code> <reason>, reconnect, quit.
  * Message events print the length and the FNV-1a hash of the payload. */
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <uv.h>
-
 #include "arbhub/buf.h"
 #include "arbhub/err.h"
 #include "arbhub/http_server.h"
@@ -24,6 +19,11 @@
 #include "arbhub/ws_client.h"
 #include "arbhub/ws_server.h"
 #include "arbhub/xalloc.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <uv.h>
 
 static uv_loop_t *loop;
 static uv_pipe_t in_pipe;

@@ -5,6 +5,8 @@
 #ifndef NET_TEST_H
 #define NET_TEST_H
 
+/* cmocka.h needs these first: keep the order. */
+/* clang-format off */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -17,6 +19,7 @@
 #include <uv.h>
 
 #include <cmocka.h>
+/* clang-format on */
 
 static void nt_wake(uv_timer_t *t)
 {

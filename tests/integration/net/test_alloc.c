@@ -4,12 +4,11 @@
  * this program counts every malloc/calloc/realloc in the process, libraries included (the
  * allocator is interposed). After a warm-up that lets buffers reach their working size, the
  * count must stay at zero. Skipped under sanitizers, which own the allocator. */
-#include "net_test.h"
-
 #include "arbhub/http_server.h"
 #include "arbhub/tls.h"
 #include "arbhub/ws_client.h"
 #include "arbhub/ws_server.h"
+#include "net_test.h"
 
 #if defined(__SANITIZE_ADDRESS__)
 #define SANITIZED 1

@@ -3,14 +3,13 @@
  * captured headers, POST bodies, many requests at once, timeouts against a server that never
  * answers, the response body cap, refused connections, cancel and destroy with requests in
  * flight. */
-#include "net_test.h"
-
-#include <errno.h>
-
 #include "arbhub/curl_loop.h"
 #include "arbhub/err.h"
 #include "arbhub/http_server.h"
 #include "arbhub/tls.h"
+#include "net_test.h"
+
+#include <errno.h>
 
 struct done {
     bool fired;

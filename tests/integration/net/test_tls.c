@@ -3,14 +3,13 @@
  * server talk wss:// through a test CA; a wrong host name and an unknown CA (given or the system
  * bundle) are rejected with mbedTLS's reason; streams end with close_notify; the send queue
  * refuses what does not fit. */
-#include "net_test.h"
-
 #include "arbhub/err.h"
 #include "arbhub/http_server.h"
 #include "arbhub/stream.h"
 #include "arbhub/tls.h"
 #include "arbhub/ws_client.h"
 #include "arbhub/ws_server.h"
+#include "net_test.h"
 
 static char dir[] = "/tmp/ah-tls-XXXXXX";
 static char ca[256];

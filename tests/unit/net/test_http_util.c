@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* HTTP helpers: the bounded header collector fed in pieces, percent-decoding, query strings,
  * content types, the WebSocket accept value and token lists. */
+/* cmocka.h needs these first: keep the order. */
+/* clang-format off */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -8,7 +10,9 @@
 #include <string.h>
 
 #include <cmocka.h>
+/* clang-format on */
 
+#include "arbhub/buf.h"
 #include "arbhub/err.h"
 #include "arbhub/http_server.h"
 #include "net_int.h"
@@ -120,13 +124,96 @@ static void test_ws_handshake_pieces(void **state)
     assert_false(ah_ws__has_token("", "upgrade"));
 }
 
+static int feed_all(struct ah_ws__resp *r, const char *text, bool bytewise, size_t *used, char *why)
+{
+    size_t len = strlen(text);
+    size_t off = 0;
+    int rc = 0;
+
+    ah_ws__resp_reset(r);
+    while (off < len && rc == 0) {
+        size_t n = bytewise ? 1 : len - off;
+
+        rc = ah_ws__resp_feed(r, (const uint8_t *)text + off, n, used, why, 160);
+        *used += off;
+        off += n;
+    }
+    return rc;
+}
+
+static void test_client_upgrade(void **state)
+{
+    static const char ok[] = "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
+                             "Connection: Upgrade\r\n"
+                             "Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n\r\n"
+                             "\x81\x02hi";
+    static const char *const bad[][2] = {
+        {"HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n",
+         "server refused the upgrade: HTTP 403 Forbidden"},
+        {"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+         "Sec-WebSocket-Accept: AAAA\r\n\r\n",
+         "bad handshake: Sec-WebSocket-Accept does not match the key"},
+        {"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+         "Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n"
+         "Sec-WebSocket-Extensions: permessage-deflate\r\n\r\n",
+         "bad handshake: server chose an extension or subprotocol we did not offer"},
+        {"HTTP/1.1 101 Switching Protocols\r\nSec-WebSocket-Accept: x\r\n\r\n",
+         "bad handshake: 101 without Upgrade: websocket / Connection: Upgrade"},
+    };
+    static const char accept[] = "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=";
+    struct ah_ws__resp r;
+    char why[160];
+    size_t used = 0;
+    struct ah_buf b = AH_BUF_INIT;
+    struct ah_net__url u;
+    int rc = 0;
+
+    (void)state;
+    ah_ws__resp_init(&r);
+    for (int bytewise = 0; bytewise < 2; bytewise++) {
+        assert_int_equal(feed_all(&r, ok, bytewise, &used, why), 1);
+        assert_int_equal(used, sizeof(ok) - 1 - 4); /* the frame after the headers is left */
+        assert_int_equal(ah_ws__resp_check(&r, accept, why, sizeof(why)), 0);
+        for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+            rc = feed_all(&r, bad[i][0], bytewise, &used, why);
+            assert_int_equal(rc, 1);
+            rc = ah_ws__resp_check(&r, accept, why, sizeof(why));
+            assert_int_equal(rc, i == 0 ? AH_E_REJECT : AH_E_WS);
+            assert_string_equal(why, bad[i][1]);
+        }
+        assert_int_equal(feed_all(&r, "\x16\x03garbage\r\n\r\n", bytewise, &used, why), AH_E_WS);
+        assert_non_null(strstr(why, "bad handshake response: "));
+    }
+    /* a header block past the cap */
+    rc = 0;
+    ah_ws__resp_reset(&r);
+    assert_int_equal(
+        ah_ws__resp_feed(&r, (const uint8_t *)"HTTP/1.1 101 OK\r\n", 17, &used, why, sizeof(why)),
+        0);
+    for (int i = 0; i < 1000 && rc == 0; i++) {
+        rc = ah_ws__resp_feed(&r, (const uint8_t *)"X-Filler: 0123456789abcdef\r\n", 28, &used, why,
+                              sizeof(why));
+    }
+    assert_int_equal(rc, AH_E_WS);
+    assert_non_null(strstr(why, "too large"));
+    ah_ws__resp_fini(&r);
+
+    assert_int_equal(ah_net__url_parse(&u, "ws://[::1]:9000/a?b=1", "ws", "wss", NULL, 0), 0);
+    ah_ws__build_request(&b, &u, "dGhlIHNhbXBsZSBub25jZQ==", "X-Key: v\r\n");
+    assert_non_null(strstr(b.p, "GET /a?b=1 HTTP/1.1\r\nHost: [::1]:9000\r\n"));
+    assert_non_null(strstr(b.p, "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"));
+    assert_non_null(strstr(b.p, "Sec-WebSocket-Version: 13\r\n"));
+    assert_true(strlen(b.p) > 8 && strcmp(b.p + strlen(b.p) - 12, "X-Key: v\r\n\r\n") == 0);
+    ah_buf_free(&b);
+    ah_net__url_fini(&u);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_hdrs_pieces_and_limits),
-        cmocka_unit_test(test_pct_and_query),
-        cmocka_unit_test(test_content_types_and_status),
-        cmocka_unit_test(test_ws_handshake_pieces),
+        cmocka_unit_test(test_hdrs_pieces_and_limits),   cmocka_unit_test(test_pct_and_query),
+        cmocka_unit_test(test_content_types_and_status), cmocka_unit_test(test_ws_handshake_pieces),
+        cmocka_unit_test(test_client_upgrade),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* The send ring: FIFO order across the wrap, two-region peeks, head reset when empty. */
+/* cmocka.h needs these first: keep the order. */
+/* clang-format off */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -7,6 +9,7 @@
 #include <string.h>
 
 #include <cmocka.h>
+/* clang-format on */
 
 #include "net_int.h"
 

@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* URL parsing for the WebSocket client: {input, expected} table. */
+/* cmocka.h needs these first: keep the order. */
+/* clang-format off */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -7,6 +9,7 @@
 #include <string.h>
 
 #include <cmocka.h>
+/* clang-format on */
 
 #include "arbhub/err.h"
 #include "net_int.h"

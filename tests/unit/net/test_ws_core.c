@@ -2,6 +2,8 @@
 /* The WebSocket core without sockets: scripted frames fed whole, byte by byte and at random
  * splits, with the core's output captured in a memory sink. Cases live in one table: input
  * frames -> delivered messages, pongs, the close code we send and the error text. */
+/* cmocka.h needs these first: keep the order. */
+/* clang-format off */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,6 +13,7 @@
 #include <string.h>
 
 #include <cmocka.h>
+/* clang-format on */
 
 #include "arbhub/err.h"
 #include "net_int.h"
