@@ -31,16 +31,16 @@ struct ah_hub_server_stats {
  * for the streaming API. hub, bus and cfg are borrowed for the server's life. Returns 0 or a
  * negative code (e.g. -EADDRINUSE), logged. */
 int ah_hub_server_start(struct ah_hub_server **out, uv_loop_t *loop, struct ah_hub *hub,
-                        struct ah_bus *bus, const struct ah_cfg *cfg, const char *token)
-    AH_MUST_CHECK;
+                        struct ah_bus *bus, const struct ah_cfg *cfg,
+                        const char *token) AH_MUST_CHECK;
 /* Stops listening, closes WebSocket clients with 1001 (going away); frees itself when every
  * handle is closed. Accepts NULL. */
 void ah_hub_server_stop(struct ah_hub_server *s);
 int ah_hub_server_port(const struct ah_hub_server *s);
 void ah_hub_server_stats(const struct ah_hub_server *s, struct ah_hub_server_stats *out);
 /* Serves the given files too (borrowed; e.g. the embedded UI). */
-int ah_hub_server_files(struct ah_hub_server *s, const struct ah_http_file *files, size_t n)
-    AH_MUST_CHECK;
+int ah_hub_server_files(struct ah_hub_server *s, const struct ah_http_file *files,
+                        size_t n) AH_MUST_CHECK;
 
 /* True when addr is a loopback address (127.0.0.0/8, ::1, localhost). */
 bool ah_hub_addr_is_loopback(const char *addr);

@@ -102,6 +102,7 @@ char *ah_buf_take(struct ah_buf *b)
     char *p;
 
     reserve(b, 0);
+    b->p[b->len] = '\0'; /* a never-written buffer gets its terminator here */
     p = b->p;
     b->p = NULL;
     b->len = b->cap = 0;

@@ -153,8 +153,9 @@ static int start(struct serve *sv, const char *token, int64_t duration_s)
     }
     for (int x = 1; x < AH_EX__COUNT; x++) {
         if (cfg->exchanges[x].enabled) {
-            AH_ERROR("serve", "exchange feeds are not wired into serve yet (%s is enabled); "
-                              "disable every exchange to run the API alone",
+            AH_ERROR("serve",
+                     "exchange feeds are not wired into serve yet (%s is enabled); "
+                     "disable every exchange to run the API alone",
                      ah_exchange_name((enum ah_exchange_id)x));
             return -1;
         }

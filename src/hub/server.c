@@ -17,8 +17,8 @@
 #include "hub_int.h"
 
 #define MAX_PARAMS 32
-#define MSG_MAX 1024
-#define LOW_WATER (256u << 10)
+#define MSG_MAX    1024
+#define LOW_WATER  (256u << 10)
 
 struct client {
     struct ah_hub_server *srv;
@@ -144,11 +144,11 @@ static void send_snapshot(struct ah_hub_server *s, struct client *c)
 
     for (size_t sym = 1; sym <= ah_symbol_count(); sym++) {
         for (int x = 1; x < AH_EX__COUNT; x++) {
-            const struct ah_ticker *t = ah_spread_engine_quote(s->hub->spreads, (ah_symbol_t)sym,
-                                                               (enum ah_exchange_id)x);
+            const struct ah_ticker *t =
+                ah_spread_engine_quote(s->hub->spreads, (ah_symbol_t)sym, (enum ah_exchange_id)x);
             if (t != NULL) {
-                struct ah_event ev = {.type = AH_EV_TICKER, .exchange = (uint8_t)x,
-                                      .symbol = (ah_symbol_t)sym};
+                struct ah_event ev = {
+                    .type = AH_EV_TICKER, .exchange = (uint8_t)x, .symbol = (ah_symbol_t)sym};
                 ev.u.ticker = *t;
                 ah_fanout_offer(c->fo, AH_CH_TICKERS, &ev, NULL, 0);
             }
@@ -214,12 +214,11 @@ static void on_ws_msg(struct ah_ws_conn *conn, const uint8_t *data, size_t len, 
     }
     if (!is_text) {
         s->stats.bad_requests++;
-        ah_ws_conn_send(conn, "{\"type\":\"error\",\"message\":\"send JSON text messages\"}",
-                        52, true);
+        ah_ws_conn_send(conn, "{\"type\":\"error\",\"message\":\"send JSON text messages\"}", 52,
+                        true);
         return;
     }
-    op = ah_hubproto_apply(ah_fanout_filter(c->fo), (const char *)data, len, reply,
-                           sizeof(reply));
+    op = ah_hubproto_apply(ah_fanout_filter(c->fo), (const char *)data, len, reply, sizeof(reply));
     if (op == AH_HUB_OP_NONE) {
         s->stats.bad_requests++;
     }
@@ -249,8 +248,8 @@ static void on_ws_close(struct ah_ws_conn *conn, int code, const char *reason, v
     if (c == NULL) {
         return;
     }
-    AH_DEBUG("hub", "ws client #%llu closed (%d %s)", (unsigned long long)ah_ws_conn_id(conn),
-             code, reason);
+    AH_DEBUG("hub", "ws client #%llu closed (%d %s)", (unsigned long long)ah_ws_conn_id(conn), code,
+             reason);
     add_stats(&s->stats, c->fo);
     s->clients[c->idx] = s->clients[--s->n_clients];
     s->clients[c->idx]->idx = c->idx;
@@ -274,8 +273,8 @@ static void on_rest(struct ah_http_req *req, void *user)
         q[i].val = req->params[i].value;
     }
     status = ah_hub_rest(s->hub, "GET", req->path, q, n, ah_clock_wall_us(), &body, &ct);
-    struct ah_http_resp resp = {.status = status, .content_type = ct, .body = body.p,
-                                .body_len = body.len};
+    struct ah_http_resp resp = {
+        .status = status, .content_type = ct, .body = body.p, .body_len = body.len};
     ah_http_respond(req, &resp);
     ah_buf_free(&body);
 }

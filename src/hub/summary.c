@@ -14,7 +14,7 @@
 #include "arbhub/log.h"
 #include "arbhub/xalloc.h"
 
-#define POLL_MS 3000
+#define POLL_MS  3000
 #define MAX_FILE (64u << 20)
 #define MAX_COLS 128
 

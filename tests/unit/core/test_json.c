@@ -109,6 +109,10 @@ static void test_buf_json(void **state)
     assert_string_equal(b.p, "\"a\\\"b\\\\c\\n\\u0001\" 0.1 0.3333333333333333 42");
     ah_buf_free(&b);
     ah_buf_free(&b);
+    /* take() on a buffer never written returns an empty string, terminated. */
+    char *empty = ah_buf_take(&b);
+    assert_string_equal(empty, "");
+    free(empty);
 }
 
 int main(void)
