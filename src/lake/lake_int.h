@@ -130,4 +130,52 @@ void ah_pqfooter__write(struct ah_buf *b, const struct ah_pqw_footer *ft);
 void ah_pqfooter__page_header(struct ah_buf *b, bool dict, int32_t uncompressed, int32_t compressed,
                               int32_t num_values, int encoding);
 
+/* Reader: what the footer says about one column chunk. */
+struct ah_pqr_chunk {
+    int64_t start; /* first page (dictionary or data) */
+    int64_t len;   /* total_compressed_size */
+    int64_t num_values;
+    int codec;
+    int type;
+    bool has_min, has_max;
+    uint8_t min[8], max[8];
+    uint8_t min_len, max_len;
+};
+
+struct ah_pqr_rg {
+    int64_t num_rows;
+    struct ah_pqr_chunk *chunks;
+};
+
+struct ah_pq_file {
+    char *name;
+    int fd;             /* -1 for memory files */
+    const uint8_t *mem; /* memory files */
+    uint64_t size;
+    uint8_t *footer;
+    struct ah_pq_colinfo *cols;
+    size_t n_cols;
+    struct ah_pqr_rg *rgs;
+    size_t n_rgs;
+    int64_t num_rows;
+    char *created_by;
+    char **kv; /* key, value, ... (values may be "") */
+    size_t n_kv;
+    /* Scratch reused across reads. */
+    uint8_t *chunk;
+    size_t chunk_cap;
+    uint8_t *page;
+    size_t page_cap;
+    void *tmp;
+    size_t tmp_cap;
+    void *dict; /* numeric dictionary values (int64 or double) */
+    size_t dict_cap, n_dict;
+    uint8_t *dict_raw; /* string dictionary was loaded */
+};
+
+/* Parses the footer of f (pq_meta.c). err gets the problem (without the file name). */
+int ah_pqmeta__parse(struct ah_pq_file *f, const uint8_t *p, size_t len, char *err, size_t n);
+/* Reads len bytes at off into dst; -EPROTO when out of the file. */
+int ah_pqmeta__read_at(struct ah_pq_file *f, uint64_t off, size_t len, void *dst);
+
 #endif
