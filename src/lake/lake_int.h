@@ -130,6 +130,23 @@ void ah_pqfooter__write(struct ah_buf *b, const struct ah_pqw_footer *ft);
 void ah_pqfooter__page_header(struct ah_buf *b, bool dict, int32_t uncompressed, int32_t compressed,
                               int32_t num_values, int encoding);
 
+/* Tables (tables.c): the local time a row is partitioned by, and writing one event as a row. */
+struct ah_event;
+int64_t ah_tables__part_ts(const struct ah_event *ev);
+int ah_tables__put_row(struct ah_pq_writer *w, int table, const struct ah_event *ev);
+
+/* Layout (layout.c). */
+int ah_layout__mkdirs(const char *path);
+int ah_layout__fsync_dir(const char *path);
+/* "<root>/<table>/date=YYYY-MM-DD/hour=HH" for ts_us; also "YYYY-MM-DD" and "HH" parts. */
+void ah_layout__partition(char *buf, size_t len, const char *root, const char *table,
+                          int64_t ts_us);
+/* Links staged into dir/name without overwriting (-EEXIST), unlinks staged, fsyncs dir. */
+int ah_layout__publish(const char *staged, const char *dir, const char *name);
+
+/* `arbhub lake cat` (lake_cat.c): 0 or 1 (message printed). */
+int ah_lakecat__run(const char *path, bool json);
+
 /* Reader: what the footer says about one column chunk. */
 struct ah_pqr_chunk {
     int64_t start; /* first page (dictionary or data) */
