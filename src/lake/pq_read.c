@@ -65,7 +65,7 @@ static int parse_sub(struct ah_tr *r, struct page *pg, int kind)
             pg->is_compressed = t == AH_TT_TRUE;
             continue;
         }
-        if (t != AH_TT_I32 || id > 6) {
+        if (t != AH_TT_I32 || id < 1 || id > 6) {
             rc = ah_thrift__r_skip(r, t, 2);
         } else {
             rc = ah_thrift__r_i32(r, &v);

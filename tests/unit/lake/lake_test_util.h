@@ -3,15 +3,15 @@
 #ifndef ARBHUB_LAKE_TEST_UTIL_H
 #define ARBHUB_LAKE_TEST_UTIL_H
 
+#include "arbhub/parquet.h"
+#include "arbhub/xalloc.h"
+
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-#include "arbhub/parquet.h"
-#include "arbhub/xalloc.h"
 
 /* Creates a fresh temp folder; returns a malloc'd path. */
 static inline char *lt_tmpdir(void)
@@ -41,6 +41,7 @@ static inline uint8_t *lt_slurp(const char *path, size_t *len)
     uint8_t *p = NULL;
     long n;
 
+    *len = 0;
     if (f == NULL) {
         return NULL;
     }

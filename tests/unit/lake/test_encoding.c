@@ -1,15 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /* Unit tests for the RLE/bit-packing hybrid and the DELTA_BINARY_PACKED decoder
  * (src/lake/encoding.c): the spec's byte examples, round trips and malformed runs. */
+#include "lake_int.h"
+
+#include <cmocka.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
-
-#include <cmocka.h>
-
-#include "lake_int.h"
 
 static void test_bitpack_example(void **state)
 {
@@ -123,8 +122,8 @@ static void test_delta_widths(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_bitpack_example),     cmocka_unit_test(test_rle_roundtrip_widths),
-        cmocka_unit_test(test_rle_malformed),       cmocka_unit_test(test_delta_decode),
+        cmocka_unit_test(test_bitpack_example), cmocka_unit_test(test_rle_roundtrip_widths),
+        cmocka_unit_test(test_rle_malformed),   cmocka_unit_test(test_delta_decode),
         cmocka_unit_test(test_delta_widths),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -2,16 +2,15 @@
 /* Unit tests for the Parquet encoder (src/lake/pq_write.c, pq_footer.c) read back by our
  * decoder: every codec, several row groups, statistics and row-group skipping, dictionary
  * overflow into a new row group, NaN and signed-zero statistics, key/value metadata. */
+#include "lake_test_util.h"
+
+#include <cmocka.h>
 #include <errno.h>
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-
-#include <cmocka.h>
-
-#include "lake_test_util.h"
 
 static const struct ah_pq_coldef cols[] = {
     {"ts", AH_PQ_K_TS_US}, {"n", AH_PQ_K_INT64}, {"px", AH_PQ_K_DOUBLE}, {"sym", AH_PQ_K_STRING}};

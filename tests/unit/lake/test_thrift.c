@@ -1,15 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /* Unit tests for the Thrift compact writer and reader (src/lake/thrift.c): byte-exact output
  * against parquet.md's checked DuckDB example, round trips, skipping and malformed input. */
+#include "lake_int.h"
+
+#include <cmocka.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
-
-#include <cmocka.h>
-
-#include "lake_int.h"
 
 static void test_schema_element_bytes(void **state)
 {
@@ -44,8 +43,8 @@ static void test_schema_element_bytes(void **state)
 static void test_varint_zigzag(void **state)
 {
     struct ah_buf b = AH_BUF_INIT;
-    static const int64_t vals[] = {0, 1, -1, 63, -64, 50399, INT32_MAX, INT32_MIN, INT64_MAX,
-                                   INT64_MIN};
+    static const int64_t vals[] = {0,     1,         -1,        63,        -64,
+                                   50399, INT32_MAX, INT32_MIN, INT64_MAX, INT64_MIN};
     struct ah_tw w;
 
     (void)state;
