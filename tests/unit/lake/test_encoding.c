@@ -1,12 +1,16 @@
 /* SPDX-License-Identifier: MIT */
 /* Unit tests for the RLE/bit-packing hybrid and the DELTA_BINARY_PACKED decoder
  * (src/lake/encoding.c): the spec's byte examples, round trips and malformed runs. */
-#include "lake_int.h"
-
-#include <cmocka.h>
+/* cmocka needs these headers first. */
+/* clang-format off */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <cmocka.h>
+/* clang-format on */
+
+#include "lake_int.h"
+
 #include <stdint.h>
 #include <string.h>
 

@@ -3,14 +3,18 @@
  * file with OPTIONAL columns, a V2 data page, a dictionary chunk that falls back to PLAIN, and
  * DELTA_BINARY_PACKED values; every truncation and byte flip of a small file gives an error
  * naming the file, never a crash. */
-#include "lake_int.h"
-#include "lake_test_util.h"
-
-#include <cmocka.h>
-#include <errno.h>
+/* cmocka needs these headers first. */
+/* clang-format off */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <cmocka.h>
+/* clang-format on */
+
+#include "lake_int.h"
+#include "lake_test_util.h"
+
+#include <errno.h>
 #include <stdint.h>
 #include <zstd.h>
 

@@ -2,14 +2,18 @@
 /* Unit tests for the Parquet encoder (src/lake/pq_write.c, pq_footer.c) read back by our
  * decoder: every codec, several row groups, statistics and row-group skipping, dictionary
  * overflow into a new row group, NaN and signed-zero statistics, key/value metadata. */
-#include "lake_test_util.h"
-
-#include <cmocka.h>
-#include <errno.h>
-#include <math.h>
+/* cmocka needs these headers first. */
+/* clang-format off */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <cmocka.h>
+/* clang-format on */
+
+#include "lake_test_util.h"
+
+#include <errno.h>
+#include <math.h>
 #include <stdint.h>
 
 static const struct ah_pq_coldef cols[] = {

@@ -1,12 +1,16 @@
 /* SPDX-License-Identifier: MIT */
 /* Unit tests for the Thrift compact writer and reader (src/lake/thrift.c): byte-exact output
  * against parquet.md's checked DuckDB example, round trips, skipping and malformed input. */
-#include "lake_int.h"
-
-#include <cmocka.h>
+/* cmocka needs these headers first. */
+/* clang-format off */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <cmocka.h>
+/* clang-format on */
+
+#include "lake_int.h"
+
 #include <stdint.h>
 #include <string.h>
 
