@@ -129,7 +129,9 @@ const struct ah_cfg_key ah_config__keys[] = {
 
 const size_t ah_config__n_keys = sizeof(ah_config__keys) / sizeof(ah_config__keys[0]);
 
-static void set_str(char *dst, size_t cap, const char *s)
+/* noinline: GCC 12 with -fsanitize=address,undefined reports a false -Warray-bounds on the
+ * inlined memcpy into cfg->symbols[i]. */
+__attribute__((noinline)) static void set_str(char *dst, size_t cap, const char *s)
 {
     size_t n = strlen(s);
 
