@@ -28,7 +28,7 @@ static void make(struct ah_event *ev, uint64_t i, int64_t now)
     memset(ev, 0, sizeof(*ev));
     ev->type = (uint8_t)type;
     ev->exchange = (uint8_t)(1 + (i / 3) % 4);
-    ev->symbol = ah_symbol_find(syms[i % 3], (size_t)-1);
+    ev->symbol = ah_symbol_find(syms[i % 3], strlen(syms[i % 3]));
     double px = 100.0 + (double)(i % 977) * 0.01;
     if (type == AH_EV_TICKER) {
         ev->u.ticker = (struct ah_ticker){now - 3000, now, i, px, 1.5, px + 0.01, 2.5};
@@ -161,7 +161,8 @@ static int run_mode(const char *mode, double seconds, const char *dir, int64_t r
 static void expect_row(FILE *f, const struct ah_event *ev)
 {
     char sym[32];
-    snprintf(sym, sizeof(sym), "%s", ah_symbol_name(ev->symbol));
+
+    snprintf(sym, sizeof(sym), "%s", ev->symbol != 0 ? ah_symbol_name(ev->symbol) : "");
     if (ev->type == AH_EV_TICKER) {
         const struct ah_ticker *t = &ev->u.ticker;
         fprintf(f,
