@@ -121,7 +121,9 @@ void ah_pq_close(struct ah_pq_file *f)
     for (size_t i = 0; f->rgs != NULL && i < f->n_rgs; i++) {
         free(f->rgs[i].chunks);
     }
-    for (size_t i = 0; f->kv != NULL && f->kv[i] != NULL; i++) {
+    /* A footer that failed mid-entry may leave a value without its key: free both slots of
+     * the partial entry too (the array has two spare slots). */
+    for (size_t i = 0; f->kv != NULL && i < 2 * f->n_kv + 2; i++) {
         free(f->kv[i]);
     }
     free(f->kv);

@@ -370,7 +370,7 @@ static int parse_kv(struct ctx *c)
     if (ah_thrift__r_list(&c->r, &et, &n) < 0 || et != AH_TT_STRUCT || c->f->kv != NULL) {
         return bad(c, "bad key/value metadata");
     }
-    c->f->kv = ah_xcalloc(2 * (size_t)n + 1, sizeof(char *));
+    c->f->kv = ah_xcalloc(2 * (size_t)n + 2, sizeof(char *));
     for (uint32_t i = 0; i < n; i++) {
         int16_t last = 0, id;
         int t;
