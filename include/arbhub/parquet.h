@@ -122,11 +122,16 @@ struct ah_pq_colinfo {
     bool optional;         /* OPTIONAL (may hold nulls) */
 };
 
-/* One decoded column of one row group. Arrays hold batch->n_rows entries.
- * - i64 / f64: the values (nulls are 0); str_idx: for strings, an index into str_ptr/str_len
- *   (the column's dictionary, or for PLAIN pages one entry per value; nulls map to an empty
- *   string entry).
- * - valid: NULL when the row group has no nulls in this column, else 1/0 per row. */
+/* One decoded column of one row group. Arrays hold batch->n_rows entries and stay owned by
+ * the batch (valid until the next ah_pq_read_rg() on the same batch, or ah_pq_batch_fini()).
+ * - vals says which array is set: i64 (INT32/INT64/BOOLEAN, timestamps in their unit), f64
+ *   (FLOAT/DOUBLE) or str_idx (strings); the other two are NULL.
+ * - Strings: str_idx[i] indexes str_ptr/str_len (n_str entries): the chunk's dictionary
+ *   entries first, then one entry per PLAIN-encoded value, then an empty entry for nulls.
+ *   Equal dictionary indices mean equal strings, so grouping by str_idx needs no string
+ *   compares (but two entries may hold the same bytes when a chunk mixes encodings).
+ * - valid[i] is 1, or 0 for a null (whose i64/f64 value is 0); never NULL after a read.
+ *   n_nulls == 0 means every row is valid. */
 struct ah_pq_column {
     size_t col; /* the schema column index */
     enum ah_pq_vals vals;

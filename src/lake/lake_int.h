@@ -190,6 +190,30 @@ struct ah_pq_file {
     uint8_t *dict_raw; /* string dictionary was loaded */
 };
 
+/* One column chunk being decoded (pq_read.c walks the pages, pq_values.c decodes values). */
+struct ah_pqdec {
+    struct ah_pq_file *f;
+    const struct ah_pq_colinfo *ci;
+    struct ah_pq_column *out;
+    size_t rows, pos;
+    int codec;
+    bool has_dict, seen_data;
+    size_t n_dict;
+    const char *why; /* the first problem met (static text) */
+};
+
+/* Records why (once) and returns AH_E_CORRUPT. */
+int ah_pqdec__fail(struct ah_pqdec *d, const char *why);
+/* Grows an array to hold need elements (doubling); returns the new pointer. */
+void *ah_pqdec__grow(void *p, size_t *cap, size_t need, size_t elem);
+/* Makes room for need string table entries in o. */
+void ah_pqdec__ensure_str(struct ah_pq_column *o, size_t need);
+/* A dictionary page's n PLAIN entries at p[0..len); base is p's offset in the column arena. */
+int ah_pqdec__load_dict(struct ah_pqdec *d, const uint8_t *p, size_t len, size_t base, size_t n);
+/* nn non-null values of encoding enc into dense (8-byte slots) or idx (string entries). */
+int ah_pqdec__values(struct ah_pqdec *d, int enc, const uint8_t *p, size_t len, size_t base,
+                     void *dense, uint32_t *idx, size_t nn);
+
 /* Parses the footer of f (pq_meta.c). err gets the problem (without the file name). */
 int ah_pqmeta__parse(struct ah_pq_file *f, const uint8_t *p, size_t len, char *err, size_t n);
 /* Reads len bytes at off into dst; -EPROTO when out of the file. */

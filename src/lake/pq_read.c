@@ -17,42 +17,11 @@
 #define MAX_PAGE (1u << 30)
 
 enum { PAGE_DATA = 0, PAGE_DICT = 2, PAGE_DATA_V2 = 3 };
-enum { ENC_PLAIN = 0, ENC_PLAIN_DICT = 2, ENC_DELTA = 5, ENC_RLE_DICT = 8, ENC_BSS = 9 };
 
 struct page {
     int32_t type, unc, comp, num_values, encoding, num_nulls, def_len, rep_len;
     bool is_compressed;
 };
-
-struct dec {
-    struct ah_pq_file *f;
-    const struct ah_pq_colinfo *ci;
-    struct ah_pq_column *out;
-    size_t rows, pos;
-    int codec;
-    bool has_dict, seen_data;
-    size_t n_dict;
-    const char *why;
-};
-
-static int fail(struct dec *d, const char *why)
-{
-    if (d->why == NULL) {
-        d->why = why;
-    }
-    return AH_E_CORRUPT;
-}
-
-static void *grow(void *p, size_t *cap, size_t need, size_t elem)
-{
-    if (need <= *cap) {
-        return p;
-    }
-    size_t n = *cap * 2 > need ? *cap * 2 : need;
-    p = ah_xreallocarray(p, n, elem);
-    *cap = n;
-    return p;
-}
 
 static int parse_sub(struct ah_tr *r, struct page *pg, int kind)
 {
@@ -115,12 +84,12 @@ static int parse_page(struct ah_tr *r, struct page *pg)
 }
 
 /* Decompresses src into dst (capacity dlen, which must be the exact result size). */
-static int decompress(struct dec *d, int codec, const uint8_t *src, size_t slen, uint8_t *dst,
+static int decompress(struct ah_pqdec *d, int codec, const uint8_t *src, size_t slen, uint8_t *dst,
                       size_t dlen)
 {
     if (codec == AH_PQ_UNCOMPRESSED) {
         if (slen != dlen) {
-            return fail(d, "uncompressed page size differs from its stored size");
+            return ah_pqdec__fail(d, "uncompressed page size differs from its stored size");
         }
         memcpy(dst, src, slen);
         return 0;
@@ -128,35 +97,35 @@ static int decompress(struct dec *d, int codec, const uint8_t *src, size_t slen,
     if (codec == AH_PQ_SNAPPY) {
         size_t n = dlen;
         if (snappy_uncompress((const char *)src, slen, (char *)dst, &n) != SNAPPY_OK || n != dlen) {
-            return fail(d, "snappy page does not decompress to its declared size");
+            return ah_pqdec__fail(d, "snappy page does not decompress to its declared size");
         }
         return 0;
     }
     size_t n = ZSTD_decompress(dst, dlen, src, slen);
     if (ZSTD_isError(n) || n != dlen) {
-        return fail(d, "zstd page does not decompress to its declared size");
+        return ah_pqdec__fail(d, "zstd page does not decompress to its declared size");
     }
     return 0;
 }
 
 /* Checks the size a compressed block declares before anything is allocated for it. */
-static int check_size(struct dec *d, int codec, const uint8_t *src, size_t slen, size_t dlen)
+static int check_size(struct ah_pqdec *d, int codec, const uint8_t *src, size_t slen, size_t dlen)
 {
     size_t limit = (size_t)64 << 20;
 
     limit += d->rows * 256;
     if (dlen > MAX_PAGE || dlen > limit) {
-        return fail(d, "page too large");
+        return ah_pqdec__fail(d, "page too large");
     }
     if (codec == AH_PQ_SNAPPY) {
         size_t n;
         if (snappy_uncompressed_length((const char *)src, slen, &n) != SNAPPY_OK || n != dlen) {
-            return fail(d, "snappy page declares another size than its header");
+            return ah_pqdec__fail(d, "snappy page declares another size than its header");
         }
     } else if (codec == AH_PQ_ZSTD) {
         unsigned long long n = ZSTD_getFrameContentSize(src, slen);
         if (n == ZSTD_CONTENTSIZE_ERROR || (n != ZSTD_CONTENTSIZE_UNKNOWN && n > dlen)) {
-            return fail(d, "zstd page declares another size than its header");
+            return ah_pqdec__fail(d, "zstd page declares another size than its header");
         }
     }
     return 0;
@@ -164,203 +133,22 @@ static int check_size(struct dec *d, int codec, const uint8_t *src, size_t slen,
 
 /* Where the decompressed bytes of a page go: the column arena for strings (values are referenced
  * later), the file's page scratch otherwise. Returns the base pointer and the arena offset. */
-static uint8_t *page_dst(struct dec *d, size_t len, size_t *arena_off)
+static uint8_t *page_dst(struct ah_pqdec *d, size_t len, size_t *arena_off)
 {
     struct ah_pq_column *o = d->out;
 
     if (d->ci->vals == AH_PQ_V_STR) {
-        o->arena = grow(o->arena, &o->arena_cap, o->arena_len + len + 1, 1);
+        o->arena = ah_pqdec__grow(o->arena, &o->arena_cap, o->arena_len + len + 1, 1);
         *arena_off = o->arena_len;
         o->arena_len += len;
         return o->arena + *arena_off;
     }
-    d->f->page = grow(d->f->page, &d->f->page_cap, len + 1, 1);
+    d->f->page = ah_pqdec__grow(d->f->page, &d->f->page_cap, len + 1, 1);
     *arena_off = 0;
     return d->f->page;
 }
 
-static int phys_width(const struct ah_pq_colinfo *ci)
-{
-    switch (ci->type) {
-    case AH_PQ_INT32:
-    case AH_PQ_FLOAT:
-        return 4;
-    case AH_PQ_INT64:
-    case AH_PQ_DOUBLE:
-        return 8;
-    default:
-        return 0;
-    }
-}
-
-/* Decodes nn PLAIN fixed-width values into 8-byte slots (int64 or double) at dst. */
-static int plain_fixed(struct dec *d, const uint8_t *p, size_t len, void *dst, size_t nn)
-{
-    int w = phys_width(d->ci);
-
-    if (d->ci->type == AH_PQ_BOOLEAN) {
-        if (len < (nn + 7) / 8) {
-            return fail(d, "boolean values run past the page");
-        }
-        for (size_t i = 0; i < nn; i++) {
-            ((int64_t *)dst)[i] = (p[i / 8] >> (i % 8)) & 1;
-        }
-        return 0;
-    }
-    if (w == 0 || len / (size_t)w < nn) {
-        return fail(d, "PLAIN values run past the page");
-    }
-    for (size_t i = 0; i < nn; i++) {
-        if (d->ci->type == AH_PQ_INT32) {
-            int32_t v;
-            memcpy(&v, p + 4 * i, 4);
-            ((int64_t *)dst)[i] = v;
-        } else if (d->ci->type == AH_PQ_FLOAT) {
-            float v;
-            memcpy(&v, p + 4 * i, 4);
-            ((double *)dst)[i] = v;
-        } else {
-            memcpy((uint8_t *)dst + 8 * i, p + 8 * i, 8);
-        }
-    }
-    return 0;
-}
-
-static int bss(struct dec *d, const uint8_t *p, size_t len, void *dst, size_t nn)
-{
-    int w = phys_width(d->ci);
-    uint8_t v[8];
-
-    if (w == 0 || len / (size_t)w < nn) {
-        return fail(d, "BYTE_STREAM_SPLIT values run past the page");
-    }
-    for (size_t i = 0; i < nn; i++) {
-        for (int k = 0; k < w; k++) {
-            v[k] = p[(size_t)k * nn + i];
-        }
-        plain_fixed(d, v, 8, (uint8_t *)dst + 8 * i, 1);
-    }
-    return 0;
-}
-
-static void ensure_str(struct ah_pq_column *o, size_t need)
-{
-    if (need <= o->cap_str) {
-        return;
-    }
-    size_t n = o->cap_str * 2 > need ? o->cap_str * 2 : need;
-    o->str_off = ah_xreallocarray(o->str_off, n, sizeof(size_t));
-    o->str_len = ah_xreallocarray(o->str_len, n, sizeof(uint32_t));
-    o->str_ptr = ah_xreallocarray(o->str_ptr, n, sizeof(const uint8_t *));
-    o->cap_str = n;
-}
-
-static int plain_strings(struct dec *d, const uint8_t *p, size_t len, size_t base, uint32_t *idx,
-                         size_t nn)
-{
-    struct ah_pq_column *o = d->out;
-    size_t at = 0;
-
-    if (nn > len / 4) {
-        return fail(d, "more string values than the page can hold");
-    }
-    ensure_str(o, o->n_str + nn + 1);
-    for (size_t i = 0; i < nn; i++) {
-        uint32_t n;
-        if (len - at < 4) {
-            return fail(d, "string value runs past the page");
-        }
-        memcpy(&n, p + at, 4);
-        if (n > len - at - 4) {
-            return fail(d, "string value runs past the page");
-        }
-        o->str_off[o->n_str] = base + at + 4;
-        o->str_len[o->n_str] = n;
-        if (idx != NULL) {
-            idx[i] = (uint32_t)o->n_str;
-        }
-        o->n_str++;
-        at += 4 + (size_t)n;
-    }
-    return 0;
-}
-
-static int load_dict(struct dec *d, const uint8_t *p, size_t len, size_t base, size_t n)
-{
-    if (d->has_dict || d->seen_data) {
-        return fail(d, "dictionary page is not the first page of its chunk");
-    }
-    d->has_dict = true;
-    d->n_dict = n;
-    if (d->ci->vals == AH_PQ_V_STR) {
-        return plain_strings(d, p, len, base, NULL, n);
-    }
-    if (n > len) {
-        return fail(d, "dictionary larger than its page");
-    }
-    d->f->dict = grow(d->f->dict, &d->f->dict_cap, n + 1, 8);
-    return plain_fixed(d, p, len, d->f->dict, n);
-}
-
-/* Dictionary indices: one byte of bit width, then the RLE/bit-packed hybrid. */
-static int dict_indices(struct dec *d, const uint8_t *p, size_t len, uint32_t *idx, size_t nn)
-{
-    struct ah_rle r;
-
-    if (!d->has_dict) {
-        return fail(d, "dictionary-encoded page without a dictionary");
-    }
-    if (nn == 0) {
-        return 0;
-    }
-    if (len < 1 || p[0] > 32) {
-        return fail(d, "bad dictionary index bit width");
-    }
-    ah_rle__init(&r, p + 1, len - 1, p[0]);
-    if (ah_rle__get(&r, idx, nn) < 0) {
-        return fail(d, "dictionary indices run past the page");
-    }
-    for (size_t i = 0; i < nn; i++) {
-        if (idx[i] >= d->n_dict) {
-            return fail(d, "dictionary index out of range");
-        }
-    }
-    return 0;
-}
-
-/* Decodes nn non-null values into dense (8-byte slots, or uint32 string indices). */
-static int decode_values(struct dec *d, int enc, const uint8_t *p, size_t len, size_t base,
-                         void *dense, uint32_t *idx, size_t nn)
-{
-    bool str = d->ci->vals == AH_PQ_V_STR;
-
-    if (enc == ENC_PLAIN) {
-        return str ? plain_strings(d, p, len, base, idx, nn) : plain_fixed(d, p, len, dense, nn);
-    }
-    if (enc == ENC_PLAIN_DICT || enc == ENC_RLE_DICT) {
-        int rc = dict_indices(d, p, len, idx, nn);
-        if (rc < 0 || str) {
-            return rc;
-        }
-        for (size_t i = 0; i < nn; i++) {
-            memcpy((uint8_t *)dense + 8 * i, (uint8_t *)d->f->dict + 8 * (size_t)idx[i], 8);
-        }
-        return 0;
-    }
-    if (enc == ENC_DELTA && (d->ci->type == AH_PQ_INT32 || d->ci->type == AH_PQ_INT64)) {
-        if (ah_delta__decode(p, len, dense, nn, NULL) < 0) {
-            return fail(d, "bad DELTA_BINARY_PACKED data");
-        }
-        return 0;
-    }
-    if (enc == ENC_BSS && !str) {
-        return bss(d, p, len, dense, nn);
-    }
-    return fail(d, "unsupported page encoding for this column type");
-}
-
-/* Definition levels of n values into out->valid[pos..]; returns the non-null count. */
-static int decode_levels(struct dec *d, const uint8_t *p, size_t len, size_t n, size_t *nn)
+static int decode_levels(struct ah_pqdec *d, const uint8_t *p, size_t len, size_t n, size_t *nn)
 {
     struct ah_pq_column *o = d->out;
     uint32_t *lv = (uint32_t *)((uint8_t *)d->f->tmp + 8 * n);
@@ -372,11 +160,11 @@ static int decode_levels(struct dec *d, const uint8_t *p, size_t len, size_t n, 
     }
     ah_rle__init(&r, p, len, 1);
     if (ah_rle__get(&r, lv, n) < 0) {
-        return fail(d, "definition levels run past the page");
+        return ah_pqdec__fail(d, "definition levels run past the page");
     }
     for (size_t i = 0; i < n; i++) {
         if (lv[i] > 1) {
-            return fail(d, "definition level out of range");
+            return ah_pqdec__fail(d, "definition level out of range");
         }
         o->valid[d->pos + i] = (uint8_t)lv[i];
         *nn -= lv[i] == 0;
@@ -386,7 +174,7 @@ static int decode_levels(struct dec *d, const uint8_t *p, size_t len, size_t n, 
 }
 
 /* Values land densely in scratch, then spread over the page's rows (nulls get 0). */
-static void scatter(struct dec *d, size_t n, size_t nn)
+static void scatter(struct ah_pqdec *d, size_t n, size_t nn)
 {
     struct ah_pq_column *o = d->out;
     const uint8_t *dense = d->f->tmp;
@@ -410,24 +198,24 @@ static void scatter(struct dec *d, size_t n, size_t nn)
 }
 
 /* One data page's payload once decompressed: levels at lv[0..lv_len), values at vp. */
-static int data_page(struct dec *d, const struct page *pg, const uint8_t *lv, size_t lv_len,
+static int data_page(struct ah_pqdec *d, const struct page *pg, const uint8_t *lv, size_t lv_len,
                      const uint8_t *vp, size_t vlen, size_t base)
 {
     size_t n = (size_t)pg->num_values, nn;
 
     if (n > d->rows - d->pos) {
-        return fail(d, "pages hold more values than the row group's rows");
+        return ah_pqdec__fail(d, "pages hold more values than the row group's rows");
     }
     d->seen_data = true;
     /* tmp layout: dense values (8n) | levels (4n) | indices (4n). */
-    d->f->tmp = grow(d->f->tmp, &d->f->tmp_cap, 16 * n + 16, 1);
+    d->f->tmp = ah_pqdec__grow(d->f->tmp, &d->f->tmp_cap, 16 * n + 16, 1);
     int rc = decode_levels(d, lv, lv_len, n, &nn);
     if (rc < 0) {
         return rc;
     }
     uint8_t *dense = d->f->tmp;
     uint32_t *idx = (uint32_t *)((uint8_t *)d->f->tmp + 12 * n);
-    rc = decode_values(d, pg->encoding, vp, vlen, base, dense, idx, nn);
+    rc = ah_pqdec__values(d, pg->encoding, vp, vlen, base, dense, idx, nn);
     if (rc < 0) {
         return rc;
     }
@@ -436,7 +224,7 @@ static int data_page(struct dec *d, const struct page *pg, const uint8_t *lv, si
     return 0;
 }
 
-static int page_v1(struct dec *d, const struct page *pg, const uint8_t *src)
+static int page_v1(struct ah_pqdec *d, const struct page *pg, const uint8_t *src)
 {
     size_t base, unc = (size_t)pg->unc, lv_len = 0;
     int rc = check_size(d, d->codec, src, (size_t)pg->comp, unc);
@@ -449,16 +237,16 @@ static int page_v1(struct dec *d, const struct page *pg, const uint8_t *src)
         return rc;
     }
     if (pg->type == PAGE_DICT) {
-        return load_dict(d, p, unc, base, (size_t)pg->num_values);
+        return ah_pqdec__load_dict(d, p, unc, base, (size_t)pg->num_values);
     }
     if (d->ci->optional) {
         uint32_t l;
         if (unc < 4) {
-            return fail(d, "data page too short for its level length");
+            return ah_pqdec__fail(d, "data page too short for its level length");
         }
         memcpy(&l, p, 4);
         if (l > unc - 4) {
-            return fail(d, "definition level length runs past the page");
+            return ah_pqdec__fail(d, "definition level length runs past the page");
         }
         lv_len = l;
         p += 4;
@@ -468,12 +256,12 @@ static int page_v1(struct dec *d, const struct page *pg, const uint8_t *src)
     return data_page(d, pg, p, lv_len, p + lv_len, unc - lv_len, base + lv_len);
 }
 
-static int page_v2(struct dec *d, const struct page *pg, const uint8_t *src)
+static int page_v2(struct ah_pqdec *d, const struct page *pg, const uint8_t *src)
 {
     size_t lv = (size_t)pg->def_len + (size_t)pg->rep_len, base;
 
     if (pg->def_len < 0 || pg->rep_len != 0 || lv > (size_t)pg->comp || lv > (size_t)pg->unc) {
-        return fail(d, "bad V2 level lengths");
+        return ah_pqdec__fail(d, "bad V2 level lengths");
     }
     size_t clen = (size_t)pg->comp - lv, ulen = (size_t)pg->unc - lv;
     int codec = pg->is_compressed ? d->codec : AH_PQ_UNCOMPRESSED;
@@ -490,7 +278,7 @@ static int page_v2(struct dec *d, const struct page *pg, const uint8_t *src)
     return data_page(d, pg, p + pg->rep_len, (size_t)pg->def_len, p + lv, ulen, base + lv);
 }
 
-static int walk_pages(struct dec *d, const uint8_t *p, size_t len)
+static int walk_pages(struct ah_pqdec *d, const uint8_t *p, size_t len)
 {
     struct page pg;
     size_t at = 0;
@@ -498,14 +286,14 @@ static int walk_pages(struct dec *d, const uint8_t *p, size_t len)
     while (d->pos < d->rows || at < len) {
         struct ah_tr r = {.p = p + at, .end = p + len};
         if (at >= len) {
-            return fail(d, "column chunk ends before all its values");
+            return ah_pqdec__fail(d, "column chunk ends before all its values");
         }
         if (parse_page(&r, &pg) < 0) {
-            return fail(d, "page header does not decode");
+            return ah_pqdec__fail(d, "page header does not decode");
         }
         at = (size_t)(r.p - p);
         if ((size_t)pg.comp > len - at) {
-            return fail(d, "page runs past its column chunk");
+            return ah_pqdec__fail(d, "page runs past its column chunk");
         }
         int rc = 0;
         if (pg.type == PAGE_DICT || pg.type == PAGE_DATA) {
@@ -523,28 +311,42 @@ static int walk_pages(struct dec *d, const uint8_t *p, size_t len)
 
 static void prepare_out(struct ah_pq_column *o, const struct ah_pq_colinfo *ci, size_t rows)
 {
+    if (o->vals != ci->vals) {
+        /* The slot held another kind of column: only the arrays of this kind are kept. */
+        free(o->i64);
+        free(o->f64);
+        free(o->str_idx);
+        o->i64 = NULL;
+        o->f64 = NULL;
+        o->str_idx = NULL;
+        o->cap_rows = 0;
+        o->vals = ci->vals;
+    }
     if (rows + 1 > o->cap_rows) {
         o->cap_rows = rows + 1;
-        o->i64 = ah_xreallocarray(o->i64, o->cap_rows, 8);
-        o->f64 = ah_xreallocarray(o->f64, o->cap_rows, 8);
-        o->str_idx = ah_xreallocarray(o->str_idx, o->cap_rows, 4);
+        if (ci->vals == AH_PQ_V_I64) {
+            o->i64 = ah_xreallocarray(o->i64, o->cap_rows, 8);
+        } else if (ci->vals == AH_PQ_V_F64) {
+            o->f64 = ah_xreallocarray(o->f64, o->cap_rows, 8);
+        } else {
+            o->str_idx = ah_xreallocarray(o->str_idx, o->cap_rows, 4);
+        }
         free(o->valid);
         o->valid = ah_xmalloc(o->cap_rows);
     }
-    o->vals = ci->vals;
     o->n_str = 0;
     o->n_nulls = 0;
     o->arena_len = 0;
     memset(o->valid, 1, rows + 1);
     if (ci->vals == AH_PQ_V_STR && o->arena == NULL) {
-        o->arena = grow(o->arena, &o->arena_cap, 64, 1);
+        o->arena = ah_pqdec__grow(o->arena, &o->arena_cap, 64, 1);
     }
 }
 
 static void finish_strings(struct ah_pq_column *o, size_t rows)
 {
     if (o->n_nulls > 0) {
-        ensure_str(o, o->n_str + 1);
+        ah_pqdec__ensure_str(o, o->n_str + 1);
         o->str_off[o->n_str] = 0;
         o->str_len[o->n_str] = 0;
         for (size_t i = 0; i < rows; i++) {
@@ -561,12 +363,12 @@ static int read_column(struct ah_pq_file *f, size_t rg, size_t col, struct ah_pq
                        const char **why)
 {
     const struct ah_pqr_chunk *ch = &f->rgs[rg].chunks[col];
-    struct dec d = {.f = f, .ci = &f->cols[col], .out = o, .codec = ch->codec};
+    struct ah_pqdec d = {.f = f, .ci = &f->cols[col], .out = o, .codec = ch->codec};
 
     d.rows = (size_t)f->rgs[rg].num_rows;
     o->col = col;
     prepare_out(o, d.ci, d.rows);
-    f->chunk = grow(f->chunk, &f->chunk_cap, (size_t)ch->len + 1, 1);
+    f->chunk = ah_pqdec__grow(f->chunk, &f->chunk_cap, (size_t)ch->len + 1, 1);
     int rc = ah_pqmeta__read_at(f, (uint64_t)ch->start, (size_t)ch->len, f->chunk);
     if (rc < 0) {
         *why = "column chunk cannot be read";
@@ -574,14 +376,11 @@ static int read_column(struct ah_pq_file *f, size_t rg, size_t col, struct ah_pq
     }
     rc = walk_pages(&d, f->chunk, (size_t)ch->len);
     if (rc == 0 && d.pos != d.rows) {
-        rc = fail(&d, "pages hold fewer values than the row group's rows");
+        rc = ah_pqdec__fail(&d, "pages hold fewer values than the row group's rows");
     }
     if (rc < 0) {
         *why = d.why != NULL ? d.why : "decode failed";
         return rc;
-    }
-    if (o->n_nulls == 0 && o->valid != NULL) {
-        /* Keep the storage but report "no nulls" as documented. */
     }
     if (d.ci->vals == AH_PQ_V_STR) {
         finish_strings(o, d.rows);
