@@ -237,7 +237,7 @@ static int fixed_mode(const char *dir, const char *codec)
 int main(int argc, char **argv)
 {
     if (argc == 5 && strcmp(argv[1], "run") == 0) {
-        return run_mode("run", atof(argv[2]), argv[3], strtoll(argv[4], NULL, 10), "zstd");
+        return run_mode("run", strtod(argv[2], NULL), argv[3], strtoll(argv[4], NULL, 10), "zstd");
     }
     if (argc == 4 && strcmp(argv[1], "forever") == 0) {
         return run_mode("forever", 0, argv[2], strtoll(argv[3], NULL, 10), "zstd");
