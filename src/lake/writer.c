@@ -37,6 +37,7 @@ struct table {
     char name[256];
     int64_t hour;      /* partition hour of the open file (ts_us / 3600e6) */
     int64_t opened_ns; /* monotonic */
+    int64_t retry_ns;  /* after a failed open, no new attempt before this (monotonic) */
 };
 
 struct ah_lake_writer {
@@ -170,10 +171,19 @@ static void write_event(struct ah_lake_writer *w, const struct ah_event *ev)
         (hour != tb->hour || ah_pq_writer_bytes(tb->pw) >= (uint64_t)w->cfg.rollover_bytes)) {
         (void)close_table(w, t);
     }
-    if (tb->pw == NULL && open_table(w, t, ts) < 0) {
-        atomic_fetch_add_explicit(&w->lost, 1, memory_order_relaxed);
-        note_error(w, -EIO);
-        return;
+    if (tb->pw == NULL) {
+        /* After a failed open (disk full, permissions) retry once a second, not per event, so
+         * the log stays readable; the rows in between are counted as lost. */
+        int64_t now = ah_clock_mono_ns();
+        int rc = now < tb->retry_ns ? -EAGAIN : open_table(w, t, ts);
+        if (rc < 0) {
+            tb->retry_ns = rc == -EAGAIN ? tb->retry_ns : now + 1000000000ll;
+            atomic_fetch_add_explicit(&w->lost, 1, memory_order_relaxed);
+            if (rc != -EAGAIN) {
+                note_error(w, rc);
+            }
+            return;
+        }
     }
     int rc = ah_tables__put_row(tb->pw, t, ev);
     if (rc < 0) {

@@ -437,6 +437,39 @@ static void test_ring_handoff_second_thread(void **state)
     free(dir);
 }
 
+static void test_io_error_counted(void **state)
+{
+    char *dir = lt_tmpdir();
+    struct ah_cfg_lake cfg;
+    struct ah_lake_writer *w;
+    struct ah_lake_stats st;
+    ah_symbol_t btc = ah_symbol_intern("BTC-USDT", 8);
+
+    (void)state;
+    cfg_for(&cfg, dir);
+    assert_int_equal(ah_lake_writer_create(&w, &cfg), 0);
+    /* The staging folder turns into a plain file: no file can be created any more. */
+    assert_int_equal(rmdir(cfg.staging), 0);
+    FILE *f = fopen(cfg.staging, "w");
+    assert_non_null(f);
+    fclose(f);
+    for (uint64_t i = 0; i < 1000; i++) {
+        struct ah_event ev = make_event(AH_EV_TICKER, T0 + (int64_t)i, i, btc);
+        while (!ah_lake_writer_push(w, &ev)) {
+            sched_yield();
+        }
+    }
+    assert_int_equal(ah_lake_writer_stop(w), -ENOTDIR);
+    ah_lake_writer_stats(w, &st);
+    assert_int_equal(st.received, 1000);
+    assert_int_equal(st.lost, 1000); /* counted, never silent */
+    assert_int_equal(st.written[AH_LAKE_TICKERS], 0);
+    assert_true(st.errors >= 1 && st.errors <= 5); /* one attempt per second, not per event */
+    ah_lake_writer_destroy(w);
+    lt_rmrf(dir);
+    free(dir);
+}
+
 static void test_bad_config(void **state)
 {
     char *dir = lt_tmpdir();
@@ -462,6 +495,7 @@ int main(void)
         cmocka_unit_test(test_time_and_size_rollover),
         cmocka_unit_test(test_recovery),
         cmocka_unit_test(test_ring_handoff_second_thread),
+        cmocka_unit_test(test_io_error_counted),
         cmocka_unit_test(test_bad_config),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
