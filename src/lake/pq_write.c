@@ -17,10 +17,12 @@
 #error "the Parquet encoder copies values as little-endian"
 #endif
 
-#define MAX_RG_ROWS   (1u << 20)
-#define MAX_DICT_ENTS (1u << 16)
-#define ENC_PLAIN     0
-#define ENC_RLE_DICT  8
+#define MAX_RG_ROWS    (1u << 20)
+#define MAX_DICT_ENTS  (1u << 16)
+#define DBL_DICT_MAX   256
+#define DBL_DICT_SLOTS 1024
+#define ENC_PLAIN      0
+#define ENC_RLE_DICT   8
 
 struct wcol {
     struct ah_pq_coldef def;
@@ -33,6 +35,12 @@ struct wcol {
     uint32_t n_ent, ent_cap;
     uint32_t *slots;
     uint32_t n_slots;
+    /* DOUBLE columns: a small dictionary (prices and sizes sit on a tick grid), given up for
+     * the row group once it passes DBL_DICT_MAX distinct values. Keys are the bit patterns. */
+    uint64_t *dv;
+    uint16_t *dslots; /* DBL_DICT_SLOTS entries: dv index + 1, 0 = empty */
+    uint32_t n_dv;
+    bool d_over;
 };
 
 struct ah_pq_writer {
@@ -91,6 +99,9 @@ static void col_init(struct wcol *c, const struct ah_pq_coldef *def, size_t cap)
     c->def.name = ah_xstrdup(def->name);
     if (def->kind == AH_PQ_K_DOUBLE) {
         c->f64 = ah_xcalloc(cap, sizeof(double));
+        c->idx = ah_xcalloc(cap, sizeof(uint32_t));
+        c->dv = ah_xcalloc(DBL_DICT_MAX, sizeof(uint64_t));
+        c->dslots = ah_xcalloc(DBL_DICT_SLOTS, sizeof(uint16_t));
     } else if (def->kind == AH_PQ_K_STRING) {
         c->idx = ah_xcalloc(cap, sizeof(uint32_t));
         c->n_slots = 256;
@@ -149,7 +160,29 @@ void ah_pq_writer_i64(struct ah_pq_writer *w, size_t col, int64_t v)
 
 void ah_pq_writer_f64(struct ah_pq_writer *w, size_t col, double v)
 {
-    w->cols[col].f64[w->rg_rows] = v;
+    struct wcol *c = &w->cols[col];
+    uint64_t bits;
+
+    c->f64[w->rg_rows] = v;
+    if (c->d_over) {
+        return;
+    }
+    memcpy(&bits, &v, 8);
+    uint32_t h = (uint32_t)((bits * 0x9E3779B97F4A7C15ull) >> 54) & (DBL_DICT_SLOTS - 1);
+    while (c->dslots[h] != 0) {
+        if (c->dv[c->dslots[h] - 1] == bits) {
+            c->idx[w->rg_rows] = c->dslots[h] - 1u;
+            return;
+        }
+        h = (h + 1) & (DBL_DICT_SLOTS - 1);
+    }
+    if (c->n_dv == DBL_DICT_MAX) {
+        c->d_over = true;
+        return;
+    }
+    c->dv[c->n_dv] = bits;
+    c->idx[w->rg_rows] = c->n_dv++;
+    c->dslots[h] = (uint16_t)c->n_dv;
 }
 
 static uint32_t hash_bytes(const void *p, size_t len)
@@ -354,12 +387,36 @@ static int bit_width(uint32_t max_value)
     return bw == 0 ? 1 : bw;
 }
 
+/* A dictionary page (PLAIN entries) and one RLE_DICTIONARY data page of w->rg_rows indices. */
+static int dict_pages(struct ah_pq_writer *w, struct ah_pqw_chunk *ch, const void *dict,
+                      size_t dict_len, uint32_t n_ent, const uint32_t *idx)
+{
+    size_t n = w->rg_rows;
+
+    ch->dict_off = w->offset;
+    ah_buf_reset(&w->page);
+    ah_buf_append(&w->page, dict, dict_len);
+    int rc = write_page(w, ch, true, (int32_t)n_ent, ENC_PLAIN);
+    if (rc < 0) {
+        return rc;
+    }
+    ch->data_off = w->offset;
+    ah_buf_reset(&w->page);
+    uint8_t bw = (uint8_t)bit_width(n_ent - 1);
+    ah_buf_append(&w->page, &bw, 1);
+    ah_rle__put_packed(&w->page, idx, n, bw);
+    return write_page(w, ch, false, (int32_t)n, ENC_RLE_DICT);
+}
+
 static int write_chunk(struct ah_pq_writer *w, struct wcol *c, struct ah_pqw_chunk *ch)
 {
     size_t n = w->rg_rows;
-    int rc;
 
     ch->num_values = (int64_t)n;
+    if (c->def.kind == AH_PQ_K_DOUBLE && !c->d_over && n > 0) {
+        stats_num(c, n, ch);
+        return dict_pages(w, ch, c->dv, (size_t)c->n_dv * 8, c->n_dv, c->idx);
+    }
     if (c->def.kind != AH_PQ_K_STRING) {
         stats_num(c, n, ch);
         ch->data_off = w->offset;
@@ -369,23 +426,16 @@ static int write_chunk(struct ah_pq_writer *w, struct wcol *c, struct ah_pqw_chu
         return write_page(w, ch, false, (int32_t)n, ENC_PLAIN);
     }
     stats_str(c, ch);
-    ch->dict_off = w->offset;
-    ah_buf_reset(&w->page);
-    ah_buf_append(&w->page, c->dict.p, c->dict.len);
-    rc = write_page(w, ch, true, (int32_t)c->n_ent, ENC_PLAIN);
-    if (rc < 0) {
-        return rc;
-    }
-    ch->data_off = w->offset;
-    ah_buf_reset(&w->page);
-    uint8_t bw = (uint8_t)bit_width(c->n_ent - 1);
-    ah_buf_append(&w->page, &bw, 1);
-    ah_rle__put_packed(&w->page, c->idx, n, bw);
-    return write_page(w, ch, false, (int32_t)n, ENC_RLE_DICT);
+    return dict_pages(w, ch, c->dict.p, c->dict.len, c->n_ent, c->idx);
 }
 
 static void col_reset(struct wcol *c)
 {
+    if (c->def.kind == AH_PQ_K_DOUBLE) {
+        memset(c->dslots, 0, DBL_DICT_SLOTS * sizeof(uint16_t));
+        c->n_dv = 0;
+        c->d_over = false;
+    }
     if (c->def.kind == AH_PQ_K_STRING) {
         ah_buf_reset(&c->dict);
         memset(c->slots, 0, c->n_slots * sizeof(uint32_t));
@@ -491,6 +541,8 @@ void ah_pq_writer_destroy(struct ah_pq_writer *w)
         free(c->idx);
         free(c->ent_off);
         free(c->slots);
+        free(c->dv);
+        free(c->dslots);
         ah_buf_free(&c->dict);
     }
     for (size_t r = 0; r < w->n_rgs; r++) {

@@ -173,6 +173,46 @@ static void test_dictionary_overflow(void **state)
     free(dir);
 }
 
+static void test_double_dictionary(void **state)
+{
+    char *dir = lt_tmpdir(), path[600], err[256];
+    static const struct ah_pq_coldef dcols[] = {{"q", AH_PQ_K_DOUBLE}};
+    struct ah_pq_write_opts o = {.codec = AH_PQ_ZSTD, .row_group_rows = 500};
+    struct ah_pq_writer *w;
+    struct ah_pq_file *f;
+    struct ah_pq_batch b = {0};
+    size_t col = 0;
+    double lo, hi;
+    const double vals[] = {NAN, -0.0, 0.0, 1.5, 1e300};
+
+    (void)state;
+    snprintf(path, sizeof(path), "%s/d.parquet", dir);
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    assert_int_equal(ah_pq_writer_create(&w, fd, dcols, 1, &o), 0);
+    /* Row group 0: five distinct values (dictionary); row group 1: 500 distinct (PLAIN). */
+    for (int i = 0; i < 1000; i++) {
+        ah_pq_writer_f64(w, 0, i < 500 ? vals[i % 5] : i * 0.25);
+        assert_int_equal(ah_pq_writer_end_row(w), 0);
+    }
+    assert_int_equal(ah_pq_writer_finish(w), 0);
+    ah_pq_writer_destroy(w);
+    close(fd);
+    assert_int_equal(ah_pq_open(&f, path, err, sizeof(err)), 0);
+    assert_true(ah_pq_rg_stats_f64(f, 0, 0, &lo, &hi));
+    assert_true(lo == 0.0 && signbit(lo) && hi == 1e300);
+    for (size_t rg = 0; rg < 2; rg++) {
+        assert_int_equal(ah_pq_read_rg(f, rg, &col, 1, &b, err, sizeof(err)), 0);
+        for (size_t i = 0; i < b.n_rows; i++) {
+            double want = rg == 0 ? vals[i % 5] : (double)(500 + i) * 0.25;
+            assert_memory_equal(&b.cols[0].f64[i], &want, 8); /* bit-exact: NaN, -0.0 */
+        }
+    }
+    ah_pq_batch_fini(&b);
+    ah_pq_close(f);
+    lt_rmrf(dir);
+    free(dir);
+}
+
 static void test_bad_args(void **state)
 {
     struct ah_pq_writer *w;
@@ -195,7 +235,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_roundtrip_codecs),   cmocka_unit_test(test_empty_and_single),
         cmocka_unit_test(test_stats_and_skipping), cmocka_unit_test(test_dictionary_overflow),
-        cmocka_unit_test(test_bad_args),
+        cmocka_unit_test(test_double_dictionary),  cmocka_unit_test(test_bad_args),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
