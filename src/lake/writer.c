@@ -167,8 +167,10 @@ static void write_event(struct ah_lake_writer *w, const struct ah_event *ev)
     struct table *tb = &w->tables[t];
     int64_t ts = ah_tables__part_ts(ev);
     int64_t hour = ts / 3600000000ll - (ts < 0 && ts % 3600000000ll != 0);
+    /* A later hour starts a new file; a late row of an earlier hour (the wall clock stepped
+     * back) stays in the open file rather than flip-flopping between partitions. */
     if (tb->pw != NULL &&
-        (hour != tb->hour || ah_pq_writer_bytes(tb->pw) >= (uint64_t)w->cfg.rollover_bytes)) {
+        (hour > tb->hour || ah_pq_writer_bytes(tb->pw) >= (uint64_t)w->cfg.rollover_bytes)) {
         (void)close_table(w, t);
     }
     if (tb->pw == NULL) {
