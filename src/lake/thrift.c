@@ -8,7 +8,7 @@
 
 static uint64_t zigzag64(int64_t v)
 {
-    return ((uint64_t)v << 1) ^ (uint64_t)(v >> 63);
+    return ((uint64_t)v << 1) ^ (v < 0 ? UINT64_MAX : 0);
 }
 
 void ah_thrift__w_init(struct ah_tw *w, struct ah_buf *b)
