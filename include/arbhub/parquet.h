@@ -1,12 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /* A small Parquet encoder and decoder for flat schemas (no nesting, no repeated fields).
  *
- * Writer: fixed schema of required columns (timestamp-µs, int64, double, dictionary-encoded
- * UTF-8 string), one V1 data page per column chunk, ZSTD/SNAPPY/none, statistics and
- * column_orders, row groups by row count. Reader: files from arbhub, DuckDB, Polars and Arrow
- * (PLAIN, PLAIN_/RLE_DICTIONARY, DELTA_BINARY_PACKED, BYTE_STREAM_SPLIT; data pages V1 and V2;
- * REQUIRED and OPTIONAL columns), decoded a whole row group at a time into column arrays.
- * Objects are not thread-safe; distinct objects may be used from distinct threads. */
+ * Writer: fixed schema of required columns (timestamp-µs and int64 as DELTA_BINARY_PACKED,
+ * double as a small dictionary or PLAIN, UTF-8 strings dictionary-encoded), one V1 data page per
+ * column chunk, ZSTD/SNAPPY/none, statistics and column_orders, row groups by row count. Reader:
+ * files from arbhub, DuckDB, Polars and Arrow (PLAIN, PLAIN_/RLE_DICTIONARY, DELTA_BINARY_PACKED,
+ * BYTE_STREAM_SPLIT; data pages V1 and V2; REQUIRED and OPTIONAL columns), decoded a whole row
+ * group at a time into column arrays. Objects are not thread-safe; distinct objects may be used
+ * from distinct threads. */
 #ifndef ARBHUB_PARQUET_H
 #define ARBHUB_PARQUET_H
 
@@ -56,6 +57,7 @@ struct ah_pq_write_opts {
     enum ah_pq_codec codec;
     int zstd_level;        /* 0 = libzstd default (3) */
     size_t row_group_rows; /* rows per row group (1..1<<20; 0 = 122880) */
+    bool plain_int64;      /* INT64/timestamps as PLAIN (default: DELTA_BINARY_PACKED) */
     const char *const *kv; /* key, value, key, value...: key/value metadata (borrowed) */
     size_t n_kv;           /* number of pairs */
 };

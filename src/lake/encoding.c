@@ -234,3 +234,80 @@ int ah_delta__decode(const uint8_t *p, size_t len, int64_t *out, size_t n, size_
     }
     return 0;
 }
+
+static void pack_bits(uint8_t *out, const uint64_t *v, size_t n, int w)
+{
+    memset(out, 0, n * (size_t)w / 8);
+    for (size_t k = 0; k < n; k++) {
+        uint64_t x = v[k];
+        size_t pos = k * (size_t)w;
+        int left = w;
+        while (left > 0) {
+            int off = (int)(pos & 7);
+            int take = 8 - off < left ? 8 - off : left;
+            out[pos >> 3] |= (uint8_t)((x & ((1u << take) - 1)) << off);
+            x >>= take;
+            pos += (size_t)take;
+            left -= take;
+        }
+    }
+}
+
+static int width64(uint64_t x)
+{
+    int w = 0;
+
+    while (w < 64 && (x >> w) != 0) {
+        w++;
+    }
+    return w;
+}
+
+static void put_zigzag(struct ah_buf *b, uint64_t v)
+{
+    ah_thrift__w_varint(b, (v << 1) ^ ((int64_t)v < 0 ? UINT64_MAX : 0));
+}
+
+/* One block of up to 128 deltas: min delta, 4 bit widths, then the used miniblocks. */
+static void delta_block(struct ah_buf *b, const uint64_t *d, size_t n)
+{
+    uint64_t min = d[0], adj[32];
+    uint8_t widths[4] = {0, 0, 0, 0}, packed[32 * 8];
+
+    for (size_t i = 1; i < n; i++) {
+        min = (int64_t)d[i] < (int64_t)min ? d[i] : min;
+    }
+    put_zigzag(b, min);
+    for (size_t m = 0; m * 32 < n; m++) {
+        uint64_t or_all = 0;
+        for (size_t i = m * 32; i < n && i < m * 32 + 32; i++) {
+            or_all |= d[i] - min;
+        }
+        widths[m] = (uint8_t)width64(or_all);
+    }
+    ah_buf_append(b, widths, 4);
+    for (size_t m = 0; m * 32 < n; m++) {
+        for (size_t k = 0; k < 32; k++) {
+            adj[k] = m * 32 + k < n ? d[m * 32 + k] - min : 0;
+        }
+        pack_bits(packed, adj, 32, widths[m]);
+        ah_buf_append(b, packed, 32 * (size_t)widths[m] / 8);
+    }
+}
+
+void ah_delta__encode(struct ah_buf *b, const int64_t *v, size_t n)
+{
+    uint64_t d[128];
+
+    ah_thrift__w_varint(b, 128);
+    ah_thrift__w_varint(b, 4);
+    ah_thrift__w_varint(b, n);
+    put_zigzag(b, n > 0 ? (uint64_t)v[0] : 0);
+    for (size_t i = 1; i < n;) {
+        size_t k = 0;
+        for (; k < 128 && i < n; k++, i++) {
+            d[k] = (uint64_t)v[i] - (uint64_t)v[i - 1];
+        }
+        delta_block(b, d, k);
+    }
+}

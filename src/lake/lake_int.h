@@ -92,6 +92,9 @@ void ah_rle__put_packed(struct ah_buf *b, const uint32_t *vals, size_t n, int bi
 /* Appends one RLE run of n copies of value. */
 void ah_rle__put_run(struct ah_buf *b, uint32_t value, size_t n, int bit_width);
 
+/* DELTA_BINARY_PACKED encoder: blocks of 128 values in 4 miniblocks of 32 (as Arrow writes). */
+void ah_delta__encode(struct ah_buf *b, const int64_t *v, size_t n);
+
 /* DELTA_BINARY_PACKED decoder into int64 (INT32 columns are widened); n values expected. */
 int ah_delta__decode(const uint8_t *p, size_t len, int64_t *out, size_t n, size_t *used);
 
@@ -102,6 +105,7 @@ struct ah_pqw_chunk {
     int64_t uncompressed;
     int64_t compressed;
     int64_t num_values;
+    int data_enc; /* encoding of the data page (PLAIN, DELTA_BINARY_PACKED, RLE_DICTIONARY) */
     bool has_stats;
     uint8_t *min, *max; /* PLAIN bytes without length prefix */
     size_t min_len, max_len;

@@ -88,7 +88,7 @@ static void write_chunk(struct ah_tw *w, const struct ah_pqw_footer *ft, size_t 
     ah_thrift__w_struct(w, 3);
     ah_thrift__w_i32(w, 1, phys_type(c->kind));
     ah_thrift__w_list(w, 2, AH_TT_I32, dict ? 3 : 2);
-    ah_thrift__w_elem_i32(w, ENC_PLAIN);
+    ah_thrift__w_elem_i32(w, dict ? ENC_PLAIN : ch->data_enc); /* the dictionary page is PLAIN */
     ah_thrift__w_elem_i32(w, ENC_RLE);
     if (dict) {
         ah_thrift__w_elem_i32(w, ENC_RLE_DICTIONARY);

@@ -22,6 +22,7 @@
 #define DBL_DICT_MAX   256
 #define DBL_DICT_SLOTS 1024
 #define ENC_PLAIN      0
+#define ENC_DELTA      5
 #define ENC_RLE_DICT   8
 
 struct wcol {
@@ -401,6 +402,7 @@ static int dict_pages(struct ah_pq_writer *w, struct ah_pqw_chunk *ch, const voi
         return rc;
     }
     ch->data_off = w->offset;
+    ch->data_enc = ENC_RLE_DICT;
     ah_buf_reset(&w->page);
     uint8_t bw = (uint8_t)bit_width(n_ent - 1);
     ah_buf_append(&w->page, &bw, 1);
@@ -417,9 +419,18 @@ static int write_chunk(struct ah_pq_writer *w, struct wcol *c, struct ah_pqw_chu
         stats_num(c, n, ch);
         return dict_pages(w, ch, c->dv, (size_t)c->n_dv * 8, c->n_dv, c->idx);
     }
+    if (c->def.kind != AH_PQ_K_STRING && c->def.kind != AH_PQ_K_DOUBLE && !w->opts.plain_int64) {
+        stats_num(c, n, ch);
+        ch->data_off = w->offset;
+        ch->data_enc = ENC_DELTA;
+        ah_buf_reset(&w->page);
+        ah_delta__encode(&w->page, c->i64, n);
+        return write_page(w, ch, false, (int32_t)n, ENC_DELTA);
+    }
     if (c->def.kind != AH_PQ_K_STRING) {
         stats_num(c, n, ch);
         ch->data_off = w->offset;
+        ch->data_enc = ENC_PLAIN;
         ah_buf_reset(&w->page);
         ah_buf_append(&w->page, c->def.kind == AH_PQ_K_DOUBLE ? (void *)c->f64 : (void *)c->i64,
                       n * 8);

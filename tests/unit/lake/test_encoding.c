@@ -123,12 +123,43 @@ static void test_delta_widths(void **state)
     ah_buf_free(&b);
 }
 
+static void test_delta_roundtrip(void **state)
+{
+    static const size_t sizes[] = {0, 1, 2, 31, 32, 33, 127, 128, 129, 1000, 4099};
+    static int64_t v[4099], out[4099];
+    struct ah_buf b = AH_BUF_INIT;
+    uint64_t r = 12345;
+
+    (void)state;
+    for (int kind = 0; kind < 4; kind++) {
+        for (size_t s = 0; s < sizeof(sizes) / sizeof(sizes[0]); s++) {
+            size_t n = sizes[s];
+            for (size_t i = 0; i < n; i++) {
+                r ^= r << 13, r ^= r >> 7, r ^= r << 17;
+                v[i] = kind == 0   ? 1767225600000000ll + (int64_t)i * 300 + (int64_t)(r % 50)
+                       : kind == 1 ? (int64_t)r /* full-range jumps: 64-bit widths */
+                       : kind == 2 ? (i % 2 ? INT64_MIN : INT64_MAX)
+                                   : 42; /* constant: width 0 */
+            }
+            ah_buf_reset(&b);
+            ah_delta__encode(&b, v, n);
+            size_t used = 0;
+            assert_int_equal(ah_delta__decode((const uint8_t *)b.p, b.len, out, n, &used), 0);
+            if (n > 1) {
+                assert_int_equal(used, b.len);
+            }
+            assert_memory_equal(out, v, n * sizeof(int64_t));
+        }
+    }
+    ah_buf_free(&b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_bitpack_example), cmocka_unit_test(test_rle_roundtrip_widths),
         cmocka_unit_test(test_rle_malformed),   cmocka_unit_test(test_delta_decode),
-        cmocka_unit_test(test_delta_widths),
+        cmocka_unit_test(test_delta_widths),    cmocka_unit_test(test_delta_roundtrip),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

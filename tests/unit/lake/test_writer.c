@@ -291,8 +291,8 @@ static void test_time_and_size_rollover(void **state)
     ah_lake_writer_stats(w, &st);
     assert_int_equal(st.files, 1);
     assert_int_equal(st.written[AH_LAKE_TRADES], 100);
-    /* 60000 tickers of 9 columns pass 64 KiB many times over. */
-    for (uint64_t i = 0; i < 60000; i++) {
+    /* 150000 tickers of 9 columns pass 64 KiB several times. */
+    for (uint64_t i = 0; i < 150000; i++) {
         struct ah_event ev = make_event(AH_EV_TICKER, T0 + (int64_t)i, i, btc);
         while (!ah_lake_writer_push(w, &ev)) {
             sched_yield();
@@ -300,14 +300,14 @@ static void test_time_and_size_rollover(void **state)
     }
     wait_stop(w);
     ah_lake_writer_stats(w, &st);
-    assert_int_equal(st.written[AH_LAKE_TICKERS], 60000);
+    assert_int_equal(st.written[AH_LAKE_TICKERS], 150000);
     snprintf(root, sizeof(root), "%s/lake", dir);
     read_lake(&rb, root);
-    assert_int_equal(rb.rows[AH_LAKE_TICKERS], 60000);
+    assert_int_equal(rb.rows[AH_LAKE_TICKERS], 150000);
     assert_true(rb.files[AH_LAKE_TICKERS] >= 3);
     assert_int_equal(rb.files[AH_LAKE_TRADES], 1);
     /* Seqs come back complete and in order across the files. */
-    assert_int_equal(rb.n_seqs, 60000);
+    assert_int_equal(rb.n_seqs, 150000);
     for (size_t i = 0; i < rb.n_seqs; i++) {
         assert_true(rb.seqs[i] == (int64_t)i);
     }
