@@ -75,6 +75,18 @@ async function ourFilesReadByDuckDB(codec) {
   const df = pl.readParquet(file);
   check(`[${codec}] Polars reads our file`, df.height > 0 && String(df.getColumn('ts').dtype).includes('Datetime'),
     String(df.getColumn('ts').dtype));
+  const exp = new Map(expected.filter((e) => e.table === 'tickers').map((e) => [e.seq, e]));
+  const seq = df.getColumn('seq').toArray();
+  const bid = df.getColumn('bid_px').toArray();
+  const qty = df.getColumn('ask_qty').toArray();
+  const sym = df.getColumn('symbol').toArray();
+  let pbad = 0;
+  for (let i = 0; i < df.height; i++) {
+    const e = exp.get(String(seq[i]));
+    if (!e || e.bid_px !== bid[i] || e.ask_qty !== qty[i] || e.symbol !== sym[i]) pbad++;
+  }
+  check(`[${codec}] Polars values equal (seq, bid_px, ask_qty, symbol of ${df.height} rows)`, pbad === 0,
+    `${pbad} mismatches`);
   const s = lastJson(r.out);
   check(`[${codec}] writer counters equal published`, s.received === 12000 && s.dropped === 0);
   fs.rmSync(dir, { recursive: true, force: true });
