@@ -14,8 +14,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define MAX_COLS      4096
-#define ROWS_PER_BYTE 256 /* row-count cap: rows per byte of file */
+#define MAX_COLS 4096
+/* Row-count caps (allocation bounds): a row group of constant columns needs a few hundred bytes
+ * per column whatever its row count, so 16384 rows per file byte leaves real files alone. */
+#define ROWS_PER_BYTE 16384
+#define MAX_RG_ROWS   (1ll << 28)
 
 struct ctx {
     struct ah_pq_file *f;
@@ -465,7 +468,7 @@ static int check_meta(struct ctx *c, uint64_t data_end)
 
     for (size_t r = 0; r < f->n_rgs; r++) {
         const struct ah_pqr_rg *rg = &f->rgs[r];
-        if ((uint64_t)rg->num_rows > cap || rg->num_rows > (1ll << 31)) {
+        if ((uint64_t)rg->num_rows > cap || rg->num_rows > MAX_RG_ROWS) {
             return bad(c, "a row group declares more rows than the file can hold");
         }
         total += rg->num_rows;

@@ -18,6 +18,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (ah_pq_open_mem(&f, data, size, "fuzz", err, sizeof(err)) < 0) {
         return 0;
     }
+    /* A tiny input may legally declare millions of constant rows (RLE); decoding them is
+     * allocation, not parsing, so the target leaves such inputs at the footer checks. */
+    if (ah_pq_num_rows(f) > (1 << 20)) {
+        ah_pq_close(f);
+        return 0;
+    }
     for (size_t rg = 0; rg < ah_pq_num_row_groups(f); rg++) {
         for (size_t c = 0; c < ah_pq_num_cols(f); c++) {
             int64_t a, b;

@@ -213,6 +213,42 @@ static void test_double_dictionary(void **state)
     free(dir);
 }
 
+static void test_constant_columns_tiny_file(void **state)
+{
+    char *dir = lt_tmpdir(), path[600], err[256];
+    static const struct ah_pq_coldef ccols[] = {
+        {"ts", AH_PQ_K_TS_US}, {"x", AH_PQ_K_DOUBLE}, {"s", AH_PQ_K_STRING}};
+    struct ah_pq_write_opts o = {.codec = AH_PQ_ZSTD, .row_group_rows = 1 << 20};
+    struct ah_pq_writer *w;
+    struct ah_pq_file *f;
+    struct stat st;
+
+    (void)state;
+    snprintf(path, sizeof(path), "%s/c.parquet", dir);
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    assert_int_equal(ah_pq_writer_create(&w, fd, ccols, 3, &o), 0);
+    for (int i = 0; i < (1 << 20); i++) {
+        ah_pq_writer_i64(w, 0, 1700000000000000ll);
+        ah_pq_writer_f64(w, 1, 1.0);
+        ah_pq_writer_str(w, 2, "BTC-USDT", 8);
+        assert_int_equal(ah_pq_writer_end_row(w), 0);
+    }
+    assert_int_equal(ah_pq_writer_finish(w), 0);
+    ah_pq_writer_destroy(w);
+    close(fd);
+    assert_int_equal(stat(path, &st), 0);
+    print_message("1M constant rows in %lld bytes\n", (long long)st.st_size);
+    /* The allocation caps must not refuse a legitimately tiny file. */
+    if (ah_pq_open(&f, path, err, sizeof(err)) < 0) {
+        fail_msg("%s", err);
+    }
+    assert_int_equal(ah_pq_verify(f, err, sizeof(err)), 0);
+    assert_int_equal(ah_pq_num_rows(f), 1 << 20);
+    ah_pq_close(f);
+    lt_rmrf(dir);
+    free(dir);
+}
+
 static void test_bad_args(void **state)
 {
     struct ah_pq_writer *w;
@@ -233,9 +269,13 @@ static void test_bad_args(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_roundtrip_codecs),   cmocka_unit_test(test_empty_and_single),
-        cmocka_unit_test(test_stats_and_skipping), cmocka_unit_test(test_dictionary_overflow),
-        cmocka_unit_test(test_double_dictionary),  cmocka_unit_test(test_bad_args),
+        cmocka_unit_test(test_roundtrip_codecs),
+        cmocka_unit_test(test_empty_and_single),
+        cmocka_unit_test(test_stats_and_skipping),
+        cmocka_unit_test(test_dictionary_overflow),
+        cmocka_unit_test(test_double_dictionary),
+        cmocka_unit_test(test_constant_columns_tiny_file),
+        cmocka_unit_test(test_bad_args),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
