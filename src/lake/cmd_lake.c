@@ -66,20 +66,27 @@ static int cmp_str(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static void collect(const char *root, struct paths *out)
+/* Lists the .parquet files at or under root, sorted; false (with a message) if root is
+ * missing. */
+static bool collect(const char *cmd, const char *root, struct paths *out)
 {
     struct stat st;
 
-    if (stat(root, &st) == 0 && S_ISREG(st.st_mode)) {
+    if (stat(root, &st) < 0) {
+        fprintf(stderr, "arbhub lake %s: %s: %s\n", cmd, root, strerror(errno));
+        return false;
+    }
+    if (S_ISREG(st.st_mode)) {
         out->v = ah_xcalloc(1, sizeof(char *));
         out->v[0] = ah_xstrdup(root);
         out->n = out->cap = 1;
-        return;
+        return true;
     }
     walk(root, out, 0);
     if (out->n > 1) {
         qsort(out->v, out->n, sizeof(char *), cmp_str);
     }
+    return true;
 }
 
 static void paths_free(struct paths *p)
@@ -137,7 +144,9 @@ static int run_ls(const char *root)
     char err[512];
     int bad = 0;
 
-    collect(root, &ps);
+    if (!collect("ls", root, &ps)) {
+        return 1;
+    }
     for (size_t i = 0; i < ps.n; i++) {
         char dir[4096];
         const char *slash = strrchr(ps.v[i], '/');
@@ -170,7 +179,9 @@ static int run_verify(const char *root)
     size_t bad = 0;
     uint64_t rows = 0;
 
-    collect(root, &ps);
+    if (!collect("verify", root, &ps)) {
+        return 1;
+    }
     for (size_t i = 0; i < ps.n; i++) {
         struct ah_pq_file *f = NULL;
         int rc = ah_pq_open(&f, ps.v[i], err, sizeof(err));

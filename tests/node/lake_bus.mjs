@@ -5,7 +5,7 @@
 // Polars reads the tickers folder as a hive dataset.
 import fs from 'node:fs';
 import pl from 'nodejs-polars';
-import { LAKE_PUB, TABLES, check, duck, finish, lastJson, run, tmpdir } from './lake_common.mjs';
+import { ARBHUB, LAKE_PUB, TABLES, check, duck, finish, lastJson, run, tmpdir } from './lake_common.mjs';
 
 const dir = tmpdir('bus');
 const r = run(LAKE_PUB, ['run', '2.5', dir, '1']);
@@ -49,6 +49,18 @@ const parts = await db.rows(
 check('DuckDB sees date/hour hive columns', parts.length >= 1 && parts[0].td === 'DATE',
   JSON.stringify(parts));
 check('nothing left in staging', fs.readdirSync(`${dir}/staging`).length === 0);
+
+const ls = run(ARBHUB, ['lake', 'ls', root]);
+const lsRows = [...ls.out.matchAll(/ (\d+) rows /g)].reduce((a, m) => a + Number(m[1]), 0);
+console.log(ls.out.trim());
+check('arbhub lake ls: exit 0, rows per partition add up to the rows written', ls.code === 0 &&
+  lsRows === Object.values(st.written).reduce((a, b) => a + b, 0), `${lsRows}`);
+check('arbhub lake ls shows each table partition with a time range',
+  ['tickers', 'trades', 'spreads', 'status'].every((t) =>
+    new RegExp(`/${t}/date=\\d{4}-\\d\\d-\\d\\d/hour=\\d\\d .*Z \\.\\. .*Z`).test(ls.out)), ls.out);
+const nv = run(ARBHUB, ['lake', 'verify', `${dir}/missing`]);
+check('arbhub lake verify on a missing path: exit 1 with a message', nv.code === 1 &&
+  /No such file/.test(nv.err), nv.err);
 
 const lf = pl.scanParquet(`${root}/tickers/`);
 const pn = lf.select(pl.len()).collectSync().getColumn('len').get(0);
