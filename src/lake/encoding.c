@@ -297,7 +297,7 @@ static void delta_block(struct ah_buf *b, const uint64_t *d, size_t n)
 
 void ah_delta__encode(struct ah_buf *b, const int64_t *v, size_t n)
 {
-    uint64_t d[128];
+    uint64_t d[128] = {0};
 
     ah_thrift__w_varint(b, 128);
     ah_thrift__w_varint(b, 4);

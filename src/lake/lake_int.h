@@ -128,6 +128,16 @@ struct ah_pqw_footer {
     size_t n_kv;
 };
 
+/* Column chunk helpers of the writer (pq_chunk.c): statistics into ch (min/max bytes
+ * allocated), and page compression into *buf (grown as needed; *out_len set). */
+void ah_pqchunk__stats_i64(const int64_t *v, size_t n, struct ah_pqw_chunk *ch);
+void ah_pqchunk__stats_f64(const double *v, size_t n, struct ah_pqw_chunk *ch);
+/* Dictionary entries at dict + ent_off[e]: a 4-byte length, then the bytes. */
+void ah_pqchunk__stats_str(const uint8_t *dict, const uint32_t *ent_off, uint32_t n_ent,
+                           struct ah_pqw_chunk *ch);
+int ah_pqchunk__compress(int codec, int zstd_level, void *zctx, const void *src, size_t len,
+                         uint8_t **buf, size_t *cap, size_t *out_len);
+
 /* Serializes FileMetaData for the writer (pq_footer.c). */
 void ah_pqfooter__write(struct ah_buf *b, const struct ah_pqw_footer *ft);
 /* Serializes a data page (dict=false) or dictionary page header. */

@@ -6,8 +6,6 @@
 #include "lake_int.h"
 
 #include <errno.h>
-#include <math.h>
-#include <snappy-c.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -252,41 +250,6 @@ void ah_pq_writer_str(struct ah_pq_writer *w, size_t col, const char *s, size_t 
     }
 }
 
-/* Compresses payload into w->cbuf; returns the compressed length or <0. */
-static int compress_page(struct ah_pq_writer *w, const void *src, size_t len, size_t *out_len)
-{
-    size_t bound = len;
-
-    if (w->opts.codec == AH_PQ_ZSTD) {
-        bound = ZSTD_compressBound(len);
-    } else if (w->opts.codec == AH_PQ_SNAPPY) {
-        bound = snappy_max_compressed_length(len);
-    }
-    if (bound > w->ccap) {
-        w->ccap = bound;
-        free(w->cbuf);
-        w->cbuf = ah_xmalloc(bound);
-    }
-    if (w->opts.codec == AH_PQ_ZSTD) {
-        int lvl = w->opts.zstd_level != 0 ? w->opts.zstd_level : ZSTD_CLEVEL_DEFAULT;
-        size_t n = ZSTD_compressCCtx(w->zctx, w->cbuf, bound, src, len, lvl);
-        if (ZSTD_isError(n)) {
-            return -EIO;
-        }
-        *out_len = n;
-    } else if (w->opts.codec == AH_PQ_SNAPPY) {
-        size_t n = bound;
-        if (snappy_compress(src, len, (char *)w->cbuf, &n) != SNAPPY_OK) {
-            return -EIO;
-        }
-        *out_len = n;
-    } else {
-        memcpy(w->cbuf, src, len);
-        *out_len = len;
-    }
-    return 0;
-}
-
 /* Writes one page (header + compressed payload) from w->page; adds to the chunk's sizes. */
 static int write_page(struct ah_pq_writer *w, struct ah_pqw_chunk *ch, bool dict, int32_t nvals,
                       int encoding)
@@ -297,7 +260,8 @@ static int write_page(struct ah_pq_writer *w, struct ah_pqw_chunk *ch, bool dict
     if (w->page.len > INT32_MAX) {
         return -EFBIG;
     }
-    rc = compress_page(w, w->page.p, w->page.len, &clen);
+    rc = ah_pqchunk__compress((int)w->opts.codec, w->opts.zstd_level, w->zctx, w->page.p,
+                              w->page.len, &w->cbuf, &w->ccap, &clen);
     if (rc < 0 || clen > INT32_MAX) {
         return rc < 0 ? rc : -EFBIG;
     }
@@ -316,66 +280,13 @@ static int write_page(struct ah_pq_writer *w, struct ah_pqw_chunk *ch, bool dict
     return 0;
 }
 
-static void set_stat(uint8_t **dst, size_t *dst_len, const void *p, size_t len)
-{
-    *dst = ah_xmalloc(len > 0 ? len : 1);
-    memcpy(*dst, p, len);
-    *dst_len = len;
-}
-
 static void stats_num(const struct wcol *c, size_t n, struct ah_pqw_chunk *ch)
 {
-    if (c->def.kind != AH_PQ_K_DOUBLE) {
-        int64_t lo = c->i64[0], hi = c->i64[0];
-        for (size_t i = 1; i < n; i++) {
-            lo = c->i64[i] < lo ? c->i64[i] : lo;
-            hi = c->i64[i] > hi ? c->i64[i] : hi;
-        }
-        set_stat(&ch->min, &ch->min_len, &lo, 8);
-        set_stat(&ch->max, &ch->max_len, &hi, 8);
-        ch->has_stats = true;
-        return;
+    if (c->def.kind == AH_PQ_K_DOUBLE) {
+        ah_pqchunk__stats_f64(c->f64, n, ch);
+    } else {
+        ah_pqchunk__stats_i64(c->i64, n, ch);
     }
-    double lo = NAN, hi = NAN;
-    for (size_t i = 0; i < n; i++) {
-        double v = c->f64[i];
-        if (!isnan(v)) {
-            lo = isnan(lo) || v < lo ? v : lo;
-            hi = isnan(hi) || v > hi ? v : hi;
-        }
-    }
-    if (isnan(lo)) {
-        return; /* all NaN: no min/max */
-    }
-    lo = lo == 0.0 ? -0.0 : lo;
-    hi = hi == 0.0 ? 0.0 : hi;
-    set_stat(&ch->min, &ch->min_len, &lo, 8);
-    set_stat(&ch->max, &ch->max_len, &hi, 8);
-    ch->has_stats = true;
-}
-
-static void stats_str(const struct wcol *c, struct ah_pqw_chunk *ch)
-{
-    uint32_t lo = 0, hi = 0, llen, hlen, elen;
-    const uint8_t *l = entry(c, 0, &llen), *h = l;
-
-    hlen = llen;
-    for (uint32_t e = 1; e < c->n_ent; e++) {
-        const uint8_t *s = entry(c, e, &elen);
-        int cl = memcmp(s, l, elen < llen ? elen : llen);
-        int ch2 = memcmp(s, h, elen < hlen ? elen : hlen);
-        if (cl < 0 || (cl == 0 && elen < llen)) {
-            lo = e, l = s, llen = elen;
-        }
-        if (ch2 > 0 || (ch2 == 0 && elen > hlen)) {
-            hi = e, h = s, hlen = elen;
-        }
-    }
-    (void)lo;
-    (void)hi;
-    set_stat(&ch->min, &ch->min_len, l, llen);
-    set_stat(&ch->max, &ch->max_len, h, hlen);
-    ch->has_stats = true;
 }
 
 static int bit_width(uint32_t max_value)
@@ -436,7 +347,7 @@ static int write_chunk(struct ah_pq_writer *w, struct wcol *c, struct ah_pqw_chu
                       n * 8);
         return write_page(w, ch, false, (int32_t)n, ENC_PLAIN);
     }
-    stats_str(c, ch);
+    ah_pqchunk__stats_str((const uint8_t *)c->dict.p, c->ent_off, c->n_ent, ch);
     return dict_pages(w, ch, c->dict.p, c->dict.len, c->n_ent, c->idx);
 }
 
