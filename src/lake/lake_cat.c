@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* `arbhub lake cat`: prints a Parquet file's rows as CSV (with a header) or JSON lines,
- * decoding one row group at a time. Timestamps print as ISO-8601 UTC, nulls as empty CSV
- * fields or JSON null. Main thread of the CLI. */
+ * decoding one row group at a time. Timestamps print as ISO-8601 UTC, doubles in their shortest
+ * round-trip form, nulls as empty CSV fields or JSON null. Main thread of the CLI. */
 #include "arbhub/buf.h"
 #include "arbhub/clock.h"
 #include "arbhub/parquet.h"
@@ -9,6 +9,7 @@
 #include "lake_int.h"
 
 #include <inttypes.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,10 +58,11 @@ static void cell(struct ah_buf *b, const struct ah_pq_colinfo *ci, const struct 
             csv_str(b, s, len);
         }
     } else if (c->vals == AH_PQ_V_F64) {
-        if (json) {
-            ah_buf_json_double(b, c->f64[i]);
+        double v = c->f64[i];
+        if (json || isfinite(v)) {
+            ah_buf_json_double(b, v); /* the shortest text that reads back as v */
         } else {
-            ah_buf_printf(b, "%.17g", c->f64[i]);
+            ah_buf_puts(b, isnan(v) ? "nan" : v > 0 ? "inf" : "-inf");
         }
     } else if (ci->ts_unit != AH_PQ_TS_NONE) {
         int64_t v = c->i64[i];

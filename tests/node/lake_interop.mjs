@@ -146,6 +146,17 @@ async function theirFilesReadByUs() {
     }
     check(`${name}: every value equal to DuckDB's (nulls included)`, bad === 0, `${bad} mismatches, first ${first}`);
   }
+  // CSV: quoting and nulls exactly as DuckDB's own CSV writer does them.
+  await db.rows(`copy (select * from (values (1, 'plain', 2.5), (2, 'a,b', -0.125), (3, 'he said "hi"', null),
+      (4, 'line
+break', 1e-300), (5, null, 3.25)) v(id, s, x)) to '${dir}/csv.parquet' (FORMAT parquet)`);
+  await db.rows(`copy (select * from read_parquet('${dir}/csv.parquet')) to '${dir}/duck.csv' (FORMAT csv, HEADER true)`);
+  const csv = run(ARBHUB, ['lake', 'cat', `${dir}/csv.parquet`]);
+  const duckCsv = fs.readFileSync(`${dir}/duck.csv`, 'utf8');
+  check('lake cat CSV equals DuckDB\'s CSV (quotes, embedded newline, nulls)', csv.code === 0 &&
+    csv.out === duckCsv, JSON.stringify([csv.out, duckCsv]));
+  fs.rmSync(`${dir}/duck.csv`);
+
   const v = run(ARBHUB, ['lake', 'verify', dir]);
   check('arbhub lake verify accepts all DuckDB/Polars files', v.code === 0, v.out);
   fs.writeFileSync(`${dir}/zz_broken.parquet`, fs.readFileSync(`${dir}/duck_zstd.parquet`).subarray(0, 5000));
