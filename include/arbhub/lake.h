@@ -65,7 +65,9 @@ void ah_lake_writer_on_event(void *arg, const struct ah_event *ev);
 void ah_lake_writer_stats(const struct ah_lake_writer *w, struct ah_lake_stats *out);
 
 /* Writes every queued event, completes and renames in every open file, and joins the thread.
- * Returns 0, or the first I/O error the writer met. Call once, from the producer thread. */
+ * Returns 0, or the first I/O error the writer met. Call from the producer thread, after its
+ * last push (events pushed after stop are never written); a second call only returns the
+ * error again. */
 int ah_lake_writer_stop(struct ah_lake_writer *w) AH_MUST_CHECK;
 
 /* Stops the writer if still running, then frees it. NULL accepted. */

@@ -17,7 +17,13 @@ child.stdout.on('data', (d) => {
   if (m.length) lastPublished = Number(m[m.length - 1][1]);
   buf = buf.slice(buf.lastIndexOf('\n') + 1);
 });
-await new Promise((res) => setTimeout(res, 2600));
+// Kill mid-write once at least two files per run are visible (1 s rollovers; at most 30 s on
+// a loaded machine), so there is something to verify and something in flight.
+const sleep = (ms) => new Promise((res) => setTimeout(res, ms));
+const visibleFiles = () => run('find', [`${dir}/lake`, '-name', '*.parquet']).out.trim().split('\n')
+  .filter(Boolean).length;
+for (let i = 0; i < 300 && visibleFiles() < 8; i++) await sleep(100);
+await sleep(400);
 child.kill('SIGKILL');
 const sig = await new Promise((res) => child.on('exit', (code, s) => res(s)));
 check('writer process was killed by SIGKILL', sig === 'SIGKILL', String(sig));
