@@ -73,6 +73,18 @@ int ah_lake_writer_stop(struct ah_lake_writer *w) AH_MUST_CHECK;
 /* Stops the writer if still running, then frees it. NULL accepted. */
 void ah_lake_writer_destroy(struct ah_lake_writer *w);
 
+/* The files of table under root (lake.path) that can hold rows with local time in
+ * [from_us, to_us) (INT64_MIN / INT64_MAX for open ends), sorted by path, which is time order.
+ * Hour folders outside the range are skipped without opening anything; filter rows further
+ * with the row groups' statistics (ah_pq_rg_stats_i64 on recv_ts or ts). A row that arrived
+ * after the wall clock stepped back can sit in a later hour's file (docs/lake.md). On success
+ * *paths is an array of *n malloc'd paths (free with ah_lake_paths_free); returns 0 or -errno
+ * (-ENOENT: no such table folder). Any thread. */
+int ah_lake_list(const char *root, const char *table, int64_t from_us, int64_t to_us, char ***paths,
+                 size_t *n) AH_MUST_CHECK;
+/* Frees what ah_lake_list returned (NULL accepted). */
+void ah_lake_paths_free(char **paths, size_t n);
+
 /* Start-up recovery alone (ah_lake_writer_create calls it): staging files with a valid footer
  * are moved into their partition, others are removed. Counts go to *recovered / *removed. */
 int ah_lake_recover(const struct ah_cfg_lake *cfg, int *recovered, int *removed) AH_MUST_CHECK;
