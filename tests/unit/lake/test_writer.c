@@ -210,6 +210,31 @@ static void wait_stop(struct ah_lake_writer *w)
     assert_int_equal(ah_lake_writer_stop(w), 0);
 }
 
+/* Time-range listing of the 3.5-hour lake of test_hour_rollover_counts. */
+static void check_listing(const char *root)
+{
+    char **paths;
+    size_t n;
+    assert_int_equal(ah_lake_list(root, "trades", INT64_MIN, INT64_MAX, &paths, &n), 0);
+    assert_int_equal(n, 4);
+    for (size_t i = 1; i < n; i++) {
+        assert_true(strcmp(paths[i - 1], paths[i]) < 0);
+    }
+    ah_lake_paths_free(paths, n);
+    assert_int_equal(ah_lake_list(root, "trades", T0 + 3600000000ll, T0 + 7200000000ll, &paths, &n),
+                     0);
+    assert_int_equal(n, 1);
+    assert_non_null(strstr(paths[0], "/date=2026-01-01/hour=01/"));
+    ah_lake_paths_free(paths, n);
+    assert_int_equal(ah_lake_list(root, "status", T0 + 9000000000ll, INT64_MAX, &paths, &n), 0);
+    assert_int_equal(n, 2); /* hours 02 (from 02:30) and 03 */
+    ah_lake_paths_free(paths, n);
+    assert_int_equal(ah_lake_list(root, "status", T0 - 86400000000ll, T0, &paths, &n), 0);
+    assert_int_equal(n, 0);
+    ah_lake_paths_free(paths, n);
+    assert_int_equal(ah_lake_list(root, "nope", INT64_MIN, INT64_MAX, &paths, &n), -ENOENT);
+}
+
 static void test_hour_rollover_counts(void **state)
 {
     char *dir = lt_tmpdir();
@@ -261,27 +286,7 @@ static void test_hour_rollover_counts(void **state)
     assert_int_equal(st.files, 16);
     assert_int_equal(rb.bad_partition, 0);
     assert_int_equal(rb.late_rows, 1); /* only the late ticker's row group */
-    /* Time-range listing prunes by hour folder. */
-    char **paths;
-    size_t n;
-    assert_int_equal(ah_lake_list(root, "trades", INT64_MIN, INT64_MAX, &paths, &n), 0);
-    assert_int_equal(n, 4);
-    for (size_t i = 1; i < n; i++) {
-        assert_true(strcmp(paths[i - 1], paths[i]) < 0);
-    }
-    ah_lake_paths_free(paths, n);
-    assert_int_equal(ah_lake_list(root, "trades", T0 + 3600000000ll, T0 + 7200000000ll, &paths, &n),
-                     0);
-    assert_int_equal(n, 1);
-    assert_non_null(strstr(paths[0], "/date=2026-01-01/hour=01/"));
-    ah_lake_paths_free(paths, n);
-    assert_int_equal(ah_lake_list(root, "status", T0 + 9000000000ll, INT64_MAX, &paths, &n), 0);
-    assert_int_equal(n, 2); /* hours 02 (from 02:30) and 03 */
-    ah_lake_paths_free(paths, n);
-    assert_int_equal(ah_lake_list(root, "status", T0 - 86400000000ll, T0, &paths, &n), 0);
-    assert_int_equal(n, 0);
-    ah_lake_paths_free(paths, n);
-    assert_int_equal(ah_lake_list(root, "nope", INT64_MIN, INT64_MAX, &paths, &n), -ENOENT);
+    check_listing(root);
     assert_int_equal(count_entries(cfg.staging), 0);
     free(rb.seqs);
     ah_lake_writer_destroy(w);
