@@ -18,6 +18,7 @@
 #include "arbhub/hub.h"
 #include "arbhub/hub_server.h"
 #include "arbhub/hub_summary.h"
+#include "arbhub/lake.h"
 #include "arbhub/log.h"
 #include "arbhub/registry.h"
 #include "arbhub/xalloc.h"
@@ -52,6 +53,8 @@ struct serve {
     struct ah_hub *hub;
     struct ah_hub_server *server;
     struct ah_hub_summary *summary;
+    struct ah_lake_writer *lake;
+    uint64_t published[AH_EV__COUNT][AH_EX__COUNT]; /* by type and exchange, for the report */
     void *demo;
     bool stopping;
 };
@@ -81,6 +84,79 @@ static void on_signal(uv_signal_t *h, int signum)
 static void on_stop_timer(uv_timer_t *t)
 {
     shutdown_all(t->data, "--duration elapsed");
+}
+
+static void count_event(void *arg, const struct ah_event *ev)
+{
+    struct serve *sv = arg;
+
+    if (ev->type < AH_EV__COUNT && ev->exchange < AH_EX__COUNT) {
+        sv->published[ev->type][ev->exchange]++;
+    }
+}
+
+/* One line per exchange: what the bus carried, so a test can compare the lake to it. */
+static void report_published(const struct serve *sv)
+{
+    for (int x = 0; x < AH_EX__COUNT; x++) {
+        const uint64_t *p = NULL;
+        uint64_t sum = 0;
+        for (int t = 1; t < AH_EV__COUNT; t++) {
+            sum += sv->published[t][x];
+        }
+        if (sum == 0) {
+            continue;
+        }
+        p = &sv->published[0][0];
+        AH_INFO("serve", "published exchange=%s tickers=%llu trades=%llu spreads=%llu status=%llu",
+                ah_exchange_name((enum ah_exchange_id)x),
+                (unsigned long long)p[AH_EV_TICKER * AH_EX__COUNT + x],
+                (unsigned long long)p[AH_EV_TRADE * AH_EX__COUNT + x],
+                (unsigned long long)p[AH_EV_SPREAD * AH_EX__COUNT + x],
+                (unsigned long long)p[AH_EV_STATUS * AH_EX__COUNT + x]);
+    }
+}
+
+static int64_t lake_backlog(void *arg)
+{
+    struct ah_lake_stats st;
+
+    ah_lake_writer_stats(arg, &st);
+    return (int64_t)st.backlog;
+}
+
+/* Writes everything queued and reports the no-loss invariant: every event published on the bus
+ * is a row, except spreads that are not the best pair (the spreads table holds best pairs). */
+static int stop_lake(struct serve *sv)
+{
+    struct ah_lake_stats st;
+    uint64_t rows = 0;
+    int rc;
+
+    if (sv->lake == NULL) {
+        return 0;
+    }
+    rc = ah_lake_writer_stop(sv->lake);
+    ah_lake_writer_stats(sv->lake, &st);
+    for (int t = 0; t < AH_LAKE__COUNT; t++) {
+        rows += st.written[t];
+    }
+    AH_INFO("serve",
+            "lake: %llu events published, %llu received, %llu rows written (tickers %llu, "
+            "trades %llu, spreads %llu, status %llu), %llu non-best spreads skipped, "
+            "%llu dropped, %llu lost, %llu files",
+            (unsigned long long)ah_bus_published(sv->bus), (unsigned long long)st.received,
+            (unsigned long long)rows, (unsigned long long)st.written[AH_LAKE_TICKERS],
+            (unsigned long long)st.written[AH_LAKE_TRADES],
+            (unsigned long long)st.written[AH_LAKE_SPREADS],
+            (unsigned long long)st.written[AH_LAKE_STATUS], (unsigned long long)st.skipped,
+            (unsigned long long)st.dropped, (unsigned long long)st.lost,
+            (unsigned long long)st.files);
+    if (rc < 0 || st.dropped > 0 || st.lost > 0 || rows + st.skipped != st.received) {
+        AH_ERROR("serve", "lake: events were lost (%s)", rc < 0 ? ah_strerror(rc) : "see counts");
+        return -1;
+    }
+    return 0;
 }
 
 static int intern_symbols(const struct ah_cfg *cfg)
@@ -161,7 +237,20 @@ static int start(struct serve *sv, const char *token, int64_t duration_s)
         }
     }
     sv->bus = ah_bus_create();
+    if (cfg->lake.enabled) {
+        rc = ah_lake_writer_create(&sv->lake, &cfg->lake);
+        if (rc < 0) {
+            AH_ERROR("serve", "lake at %s: %s", cfg->lake.path, ah_strerror(rc));
+            return -1;
+        }
+        /* First subscriber: the writer sees every event, in publish order. */
+        ah_bus_subscribe(sv->bus, "lake", 0, ah_lake_writer_on_event, sv->lake);
+    }
+    ah_bus_subscribe(sv->bus, "counter", 0, count_event, sv);
     sv->hub = ah_hub_create(cfg, sv->bus);
+    if (sv->lake != NULL) {
+        ah_hub_set_backlog(sv->hub, lake_backlog, sv->lake);
+    }
     rc = ah_hub_server_start(&sv->server, &sv->loop, sv->hub, sv->bus, cfg, token);
     if (rc < 0) {
         AH_ERROR("serve", "cannot listen on %s:%d: %s", cfg->server.listen_addr, cfg->server.port,
@@ -220,6 +309,11 @@ static int run(struct ah_cli_ctx *ctx, struct ah_opt *o, size_t n)
     if (uv_loop_close(&sv->loop) != 0) {
         AH_ERROR("serve", "handles left open at exit");
     }
+    report_published(sv);
+    if (stop_lake(sv) < 0 && rc == AH_EXIT_OK) {
+        rc = AH_EXIT_FAIL;
+    }
+    ah_lake_writer_destroy(sv->lake);
     ah_hub_destroy(sv->hub);
     ah_bus_destroy(sv->bus);
     AH_INFO("serve", "stopped");
