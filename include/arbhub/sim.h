@@ -21,6 +21,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <uv.h>
 
 #define AH_SIM_VENUES  4 /* binance, bybit, gateio, okx: index = enum ah_exchange_id - 1 */
 #define AH_SIM_SYMBOLS AH_CFG_SYMBOLS_MAX
@@ -151,5 +152,62 @@ struct ah_sim_request {
  * AH_E_LIMIT (out is then unchanged), or -EINVAL for an ex that is no venue. */
 int ah_sim_reply(enum ah_exchange_id ex, const char *req, size_t len, uint64_t conn_id,
                  int64_t now_us, struct ah_sim_request *parsed, struct ah_msg_batch *out);
+
+/* ---- The simulator on sockets (src/sim/server.c) ----
+ *
+ * One struct ah_sim_server serves all four venues' WebSocket protocols on loopback through the
+ * net WS server: plain ws on sim.base_port + 0..3 and wss on + 4..7 (binance, bybit, gateio,
+ * okx), with a certificate generated at start-up. Paths as the venues use them: Binance
+ * /stream (combined streams: subscriptions in ?streams=a@bookTicker/b@trade, or SUBSCRIBE
+ * messages) and /ws, Bybit /v5/public/spot, Gate /ws/v4/, OKX /ws/v5/public. Client frames are
+ * answered with ah_sim_reply(); book tickers and trades stream at sim.rate messages per second
+ * in total (seeded: the same seed gives the same stream), each to the connections subscribed to
+ * its symbol and channel. Loop thread only. */
+
+/* Fault injection; a zeroed struct means none. */
+struct ah_sim_opts {
+    int64_t drop_every_ms;           /* close every client connection this often (0 = never) */
+    int64_t stall_ms[AH_SIM_VENUES]; /* venue alternates: sends for S, silent for S (0 = never) */
+    double malformed_per_s;          /* malformed messages per second, round-robin over venues */
+    bool no_pong;                    /* application pings are not answered */
+    bool any_port;                   /* ephemeral ports instead of sim.base_port (tests) */
+    const char *state_dir;           /* certificate directory (copied); NULL = new temp dir */
+};
+
+struct ah_sim_server;
+
+/* Generates the certificate (disk I/O: call at start-up), listens on the eight ports and starts
+ * streaming. Symbols: cfg->symbols (interned here); rate, seed, address and ports: cfg->sim.
+ * opts may be NULL. Returns 0 with *out set, -EINVAL (bad config), AH_E_TLS (certificate), or
+ * the listen error (e.g. -EADDRINUSE), logged. */
+int ah_sim_start(uv_loop_t *loop, const struct ah_cfg *cfg, const struct ah_sim_opts *opts,
+                 struct ah_sim_server **out) AH_MUST_CHECK;
+/* Closes every client (1001) and listener; the object frees itself once its handles closed
+ * (keep running the loop). Removes a certificate directory it created. Accepts NULL. */
+void ah_sim_stop(struct ah_sim_server *srv);
+
+/* The PEM certificate clients trust as ca_file (valid until ah_sim_stop). */
+const char *ah_sim_server_ca_file(const struct ah_sim_server *srv);
+/* The listening port of venue ex (plain or TLS), 0 for a non-venue. */
+int ah_sim_server_port(const struct ah_sim_server *srv, enum ah_exchange_id ex, bool tls);
+/* The venue's base URL as exchanges.<x>.ws_url wants it ("wss://127.0.0.1:9445/v5/public/spot").
+ * Returns its length, or AH_E_LIMIT / -EINVAL. */
+int ah_sim_server_url(const struct ah_sim_server *srv, enum ah_exchange_id ex, bool tls, char *out,
+                      size_t cap);
+/* Points cfg->exchanges[*] (ws_url, ca_file; rest_url emptied) at this simulator. */
+void ah_sim_server_configure(const struct ah_sim_server *srv, bool tls, struct ah_cfg *cfg);
+
+struct ah_sim_server_stats {
+    uint64_t sent[AH_SIM_VENUES];      /* market-data messages handed to clients, per venue */
+    uint64_t malformed[AH_SIM_VENUES]; /* malformed messages sent */
+    uint64_t dropped[AH_SIM_VENUES];   /* messages a client's full send queue refused */
+    uint64_t generated;                /* messages drawn from the stream */
+    uint64_t conns;                    /* client connections accepted */
+    uint64_t drops;                    /* connections closed by drop_every_ms */
+    uint64_t pings_unanswered;
+};
+void ah_sim_server_stats(const struct ah_sim_server *srv, struct ah_sim_server_stats *out);
+/* Open client connections of venue ex. */
+size_t ah_sim_server_clients(const struct ah_sim_server *srv, enum ah_exchange_id ex);
 
 #endif
