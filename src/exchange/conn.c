@@ -19,19 +19,45 @@ static bool is_current(const struct ah_venue_conn *c)
     return c->v->slots[c->slot].cur == c && !c->v->closing;
 }
 
+/* Market data passes when it is new: while two connections of a slot overlap (a rollover), each
+ * carries the same stream, and an event is published only if its venue id is past the last one
+ * published for that symbol and channel. Outside an overlap only the current connection speaks. */
+static bool data_passes(struct ah_venue_conn *c, const struct ah_event *ev, int ch)
+{
+    struct ah_venue *v = c->v;
+    const struct ah_venue_slot *s = &v->slots[c->slot];
+    int idx = v->sym_idx[ev->symbol];
+    uint64_t id = ch == 0 ? ev->u.ticker.seq : ev->u.trade.trade_id;
+    bool overlap = s->succ || (int64_t)uv_now(v->loop) < s->overlap_until_ms;
+
+    if (idx < 0) {
+        return false;
+    }
+    if (overlap ? (id == 0 ? !is_current(c) : id <= v->last_id[idx][ch]) : !is_current(c)) {
+        return false;
+    }
+    v->last_id[idx][ch] = id;
+    return true;
+}
+
 static void on_feed_event(void *ud, const struct ah_event *ev)
 {
     struct ah_venue_conn *c = ud;
     struct ah_venue *v = c->v;
 
-    /* A rollover replacement stays silent until it takes over, and a retired connection is
-     * silent from then on: the two overlap, and each event must be published once. */
-    if (!is_current(c)) {
+    if (v->closing) {
         return;
     }
     if (ev->type == AH_EV_TICKER || ev->type == AH_EV_TRADE) {
+        int ch = ev->type == AH_EV_TICKER ? 0 : 1;
+
+        if (!data_passes(c, ev, ch)) {
+            return;
+        }
         v->st.events++;
-        ah_venue__touch(v, ev->symbol, ev->type == AH_EV_TICKER ? 0 : 1, (int64_t)uv_now(v->loop));
+        ah_venue__touch(v, ev->symbol, ch, (int64_t)uv_now(v->loop));
+    } else if (!is_current(c)) {
+        return; /* status (sequence gaps) only from the connection that publishes */
     }
     ah_bus_publish(v->bus, ev);
 }
@@ -282,7 +308,14 @@ void ah_venue__conn_tick(struct ah_venue_conn *c, int64_t now_ms)
 {
     struct ah_venue *v = c->v;
 
-    if (ah_ws_client_state(c->ws) != AH_WS_OPEN || c->retired_ms) {
+    if (c->retired_ms) {
+        if (!c->stopped && now_ms - c->retired_ms >= VENUE_OVERLAP_MS) {
+            c->stopped = true;
+            ah_ws_client_stop(c->ws, 1000, "replaced");
+        }
+        return;
+    }
+    if (ah_ws_client_state(c->ws) != AH_WS_OPEN) {
         return;
     }
     heartbeat(c, now_ms);

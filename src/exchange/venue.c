@@ -99,12 +99,16 @@ void ah_venue__rollover(struct ah_venue *v, size_t slot, const char *why)
     }
 }
 
-static void retire(struct ah_venue *v, struct ah_venue_conn *c, const char *why)
+/* A retired connection keeps reading for VENUE_OVERLAP_MS (rollover), or is stopped now. */
+static void retire(struct ah_venue *v, struct ah_venue_conn *c, bool now)
 {
     c->retired_ms = (int64_t)uv_now(v->loop);
     c->next_retired = v->retired;
     v->retired = c;
-    ah_ws_client_stop(c->ws, 1000, why);
+    if (now) {
+        c->stopped = true;
+        ah_ws_client_stop(c->ws, 1000, "shutting down");
+    }
 }
 
 void ah_venue__switch(struct ah_venue *v, size_t slot)
@@ -117,8 +121,9 @@ void ah_venue__switch(struct ah_venue *v, size_t slot)
     s->cur->successor = false;
     v->st.subscribed++;
     ah_venue__status(v, AH_STATUS_SUBSCRIBED, 0, "rollover", 0);
+    s->overlap_until_ms = (int64_t)uv_now(v->loop) + VENUE_OVERLAP_MS + VENUE_TICK_MS;
     if (old) {
-        retire(v, old, "rollover");
+        retire(v, old, false);
     }
 }
 
@@ -130,7 +135,7 @@ static void reap(struct ah_venue *v, int64_t now_ms, bool all)
     while (*pp) {
         struct ah_venue_conn *c = *pp;
 
-        if (all || ah_ws_client_state(c->ws) == AH_WS_IDLE ||
+        if (all || (c->stopped && ah_ws_client_state(c->ws) == AH_WS_IDLE) ||
             now_ms - c->retired_ms >= VENUE_RETIRE_MS) {
             *pp = c->next_retired;
             ah_venue__conn_free(c);
@@ -154,6 +159,9 @@ static void on_tick(uv_timer_t *t)
     struct ah_venue *v = t->data;
     int64_t now_ms = (int64_t)uv_now(v->loop);
 
+    for (struct ah_venue_conn *c = v->retired; c; c = c->next_retired) {
+        ah_venue__conn_tick(c, now_ms);
+    }
     reap(v, now_ms, false);
     if (v->closing) {
         /* Streams release their TLS state in their own close callbacks: the TLS context goes
@@ -356,12 +364,18 @@ void ah_venue_destroy(struct ah_venue *v)
         struct ah_venue_slot *s = &v->slots[i];
 
         if (s->succ) {
-            retire(v, s->succ, "shutting down");
+            retire(v, s->succ, true);
         }
         if (s->cur) {
-            retire(v, s->cur, "shutting down");
+            retire(v, s->cur, true);
         }
         s->cur = s->succ = NULL;
+    }
+    for (struct ah_venue_conn *c = v->retired; c; c = c->next_retired) {
+        if (!c->stopped) {
+            c->stopped = true;
+            ah_ws_client_stop(c->ws, 1000, "shutting down");
+        }
     }
 }
 

@@ -12,11 +12,12 @@
 #include <stdint.h>
 #include <uv.h>
 
-#define VENUE_SUB_BUF   (64 * 1024) /* subscribe messages of one connection */
-#define VENUE_URL_MAX   8192        /* Binance puts every stream in the URL */
-#define VENUE_TICK_MS   50          /* heartbeat, rate-limited sends, watchdog, clean-up */
-#define VENUE_CHANS     2           /* watchdog slots per symbol: bbo, trade */
-#define VENUE_RETIRE_MS 5000        /* a retired connection is destroyed after this at the latest */
+#define VENUE_SUB_BUF    (64 * 1024) /* subscribe messages of one connection */
+#define VENUE_URL_MAX    8192        /* Binance puts every stream in the URL */
+#define VENUE_TICK_MS    50          /* heartbeat, rate-limited sends, watchdog, clean-up */
+#define VENUE_CHANS      2           /* watchdog slots per symbol: bbo, trade */
+#define VENUE_RETIRE_MS  5000 /* a retired connection is destroyed after this at the latest */
+#define VENUE_OVERLAP_MS 500  /* a replaced connection keeps reading this long, then closes */
 
 struct ah_ws_client;
 struct ah_tls_ctx;
@@ -35,6 +36,7 @@ struct ah_venue_conn {
     bool got_data;   /* a data message arrived on this connection */
     int64_t opened_ms;
     int64_t retired_ms; /* 0 = in use */
+    bool stopped;       /* retired and asked to close */
     int64_t down_us;    /* wall time the last open connection ended */
     int64_t last_rx_ms;
     int64_t last_ping_ms;
@@ -53,6 +55,7 @@ struct ah_venue_slot {
     struct ah_venue_conn *cur;  /* publishes */
     struct ah_venue_conn *succ; /* rollover replacement, silent until subscribed */
     size_t first, n;            /* symbols v->syms[first .. first+n) */
+    int64_t overlap_until_ms;   /* events are deduplicated by id until then */
 };
 
 struct ah_venue {
@@ -71,7 +74,8 @@ struct ah_venue {
     size_t n_syms;
     int16_t sym_idx[AH_SYMBOL_MAX + 1]; /* symbol id -> index in syms, -1 = not ours */
     int64_t last_data_ms[AH_CFG_SYMBOLS_MAX][VENUE_CHANS];
-    bool watched[AH_CFG_SYMBOLS_MAX]; /* the symbol's connection is subscribed */
+    uint64_t last_id[AH_CFG_SYMBOLS_MAX][VENUE_CHANS]; /* last published seq / trade id */
+    bool watched[AH_CFG_SYMBOLS_MAX];                  /* the symbol's connection is subscribed */
     bool stale[AH_CFG_SYMBOLS_MAX][VENUE_CHANS];
     struct ah_venue_slot *slots;
     size_t n_slots;
@@ -87,7 +91,8 @@ struct ah_venue {
 struct ah_venue_conn *ah_venue__conn_create(struct ah_venue *v, size_t slot, bool successor);
 /* Destroys the WS client (no callbacks after this) and frees the connection. */
 void ah_venue__conn_free(struct ah_venue_conn *c);
-/* Heartbeat, pending subscribe messages and the rollover age check; from the tick. */
+/* Heartbeat, pending subscribe messages and the rollover age check; a retired connection is
+ * stopped once its overlap ended. From the tick. */
 void ah_venue__conn_tick(struct ah_venue_conn *c, int64_t now_ms);
 
 /* venue.c */

@@ -1,0 +1,243 @@
+/* SPDX-License-Identifier: MIT */
+/* The simulator's servers and the four venue connections in one loop on loopback (ws and wss):
+ * every venue connects, subscribes and delivers tickers and trades for every symbol through the
+ * bus; then each injected fault is survived: dropped connections (reconnect, resubscribe, GAP,
+ * data resumes), a stalled venue (STALE then RESUMED), malformed messages (parse errors only),
+ * unanswered pings (reconnect), and Binance's connection age cut (rollover without a gap). */
+#include "feeds_test.h"
+
+static struct ft g_ft; /* large (the config): not on the stack */
+
+#define ALL_VENUES                                                                                 \
+    ((1u << AH_EX_BINANCE) | (1u << AH_EX_BYBIT) | (1u << AH_EX_GATEIO) | (1u << AH_EX_OKX))
+
+static bool all_data(struct ft *t)
+{
+    for (int ex = AH_EX_BINANCE; ex < AH_EX__COUNT; ex++) {
+        if (!ft_venue_has_data(t, ex, 3) || t->rec[ex].status[AH_STATUS_SUBSCRIBED] == 0) {
+            return false;
+        }
+    }
+    return true;
+}
+
+static void check_connected(struct ft *t)
+{
+    struct ah_sim_server_stats ss;
+
+    assert_true(ft_run_until(t, all_data, 20000));
+    ah_sim_server_stats(t->sim, &ss);
+    for (int ex = AH_EX_BINANCE; ex < AH_EX__COUNT; ex++) {
+        struct ah_venue_stats st;
+
+        ft_stats(t, ex, &st);
+        assert_int_equal(t->rec[ex].status[AH_STATUS_CONNECTED], 1);
+        assert_int_equal(t->rec[ex].status[AH_STATUS_DISCONNECTED], 0);
+        assert_int_equal(t->rec[ex].status[AH_STATUS_GAP], 0);
+        assert_int_equal(st.parse_errors, 0);
+        assert_int_equal(st.reconnects, 0);
+        assert_int_equal(ah_venue_live_conns(t->v[ex]), 1);
+        assert_int_equal(ah_sim_server_clients(t->sim, (enum ah_exchange_id)ex), 1);
+        assert_true(ss.sent[ex - 1] > 0);
+        assert_true(st.messages >= st.events);
+        assert_int_equal(t->rec[ex].trade_id_jumps, 0);
+        assert_int_equal(t->rec[ex].trade_id_repeats, 0);
+    }
+}
+
+static void all_venues_ws(void **state)
+{
+    struct ah_sim_opts so = {0};
+    struct ft *t = &g_ft;
+
+    (void)state;
+    ft_start(t, &so, ALL_VENUES, false, NULL);
+    check_connected(t);
+    ft_finish(t);
+}
+
+static void all_venues_wss(void **state)
+{
+    struct ah_sim_opts so = {0};
+    struct ft *t = &g_ft;
+
+    (void)state;
+    ft_start(t, &so, ALL_VENUES, true, NULL);
+    check_connected(t);
+    ft_finish(t);
+}
+
+static bool all_resumed_after_drop(struct ft *t)
+{
+    for (int ex = AH_EX_BINANCE; ex < AH_EX__COUNT; ex++) {
+        if (t->rec[ex].status[AH_STATUS_SUBSCRIBED] < 2 || t->rec[ex].data_after_gap < 20) {
+            return false;
+        }
+    }
+    return true;
+}
+
+static void dropped_connections(void **state)
+{
+    struct ah_sim_opts so = {.drop_every_ms = 1500};
+    struct ah_venue_opts vo = {.backoff_initial_ms = 100, .backoff_max_ms = 400};
+    struct ah_sim_server_stats ss;
+    struct ft *t = &g_ft;
+
+    (void)state;
+    ft_start(t, &so, ALL_VENUES, true, &vo);
+    assert_true(ft_run_until(t, all_resumed_after_drop, 20000));
+    ah_sim_server_stats(t->sim, &ss);
+    assert_true(ss.drops >= 4);
+    for (int ex = AH_EX_BINANCE; ex < AH_EX__COUNT; ex++) {
+        struct ah_venue_stats st;
+
+        ft_stats(t, ex, &st);
+        assert_true(st.reconnects >= 1);
+        assert_true(t->rec[ex].status[AH_STATUS_DISCONNECTED] >= 1);
+        assert_true(t->rec[ex].status[AH_STATUS_GAP] >= 1);
+        assert_true(t->rec[ex].status[AH_STATUS_CONNECTED] >= 2);
+        assert_int_equal(st.parse_errors, 0);
+    }
+    ft_finish(t);
+}
+
+static bool okx_resumed(struct ft *t)
+{
+    return t->rec[AH_EX_OKX].status[AH_STATUS_RESUMED] >= 1 &&
+           t->rec[AH_EX_OKX].data_after_resumed >= 10;
+}
+
+static void stalled_venue(void **state)
+{
+    struct ah_sim_opts so = {.stall_ms = {[AH_EX_OKX - 1] = 1500}};
+    struct ah_venue_opts vo = {.stale_ms = 400};
+    struct ah_venue_stats st;
+    struct ft *t = &g_ft;
+
+    (void)state;
+    ft_start(t, &so, (1u << AH_EX_OKX) | (1u << AH_EX_BYBIT), false, &vo);
+    assert_true(ft_run_until(t, okx_resumed, 15000));
+    /* Every OKX subscription (3 symbols x 2 channels) went stale once and resumed. */
+    assert_true(t->rec[AH_EX_OKX].status[AH_STATUS_STALE] >= 6);
+    assert_true(t->rec[AH_EX_OKX].status[AH_STATUS_RESUMED] >= 1);
+    ft_stats(t, AH_EX_OKX, &st);
+    assert_int_equal(st.reconnects, 0);
+    assert_int_equal(t->rec[AH_EX_OKX].status[AH_STATUS_DISCONNECTED], 0);
+    /* The venue that was not stalled never went stale. */
+    assert_int_equal(t->rec[AH_EX_BYBIT].status[AH_STATUS_STALE], 0);
+    ft_finish(t);
+}
+
+static bool malformed_seen(struct ft *t)
+{
+    for (int ex = AH_EX_BINANCE; ex < AH_EX__COUNT; ex++) {
+        struct ah_venue_stats st;
+
+        ft_stats(t, ex, &st);
+        if (st.parse_errors < 5 || !ft_venue_has_data(t, ex, 20)) {
+            return false;
+        }
+    }
+    return true;
+}
+
+static void malformed_messages(void **state)
+{
+    struct ah_sim_opts so = {.malformed_per_s = 100};
+    struct ah_sim_server_stats ss;
+    struct ft *t = &g_ft;
+
+    (void)state;
+    ft_start(t, &so, ALL_VENUES, false, NULL);
+    assert_true(ft_run_until(t, malformed_seen, 20000));
+    ah_sim_server_stats(t->sim, &ss);
+    for (int ex = AH_EX_BINANCE; ex < AH_EX__COUNT; ex++) {
+        struct ah_venue_stats st;
+
+        ft_stats(t, ex, &st);
+        assert_true(st.parse_errors <= ss.malformed[ex - 1]);
+        assert_int_equal(st.reconnects, 0);
+        assert_int_equal(t->rec[ex].status[AH_STATUS_DISCONNECTED], 0);
+        assert_int_equal(t->rec[ex].status[AH_STATUS_GAP], 0);
+        assert_int_equal(t->rec[ex].trade_id_jumps, 0);
+    }
+    ft_finish(t);
+}
+
+static bool pong_timeouts(struct ft *t)
+{
+    static const int venues[] = {AH_EX_BYBIT, AH_EX_GATEIO};
+
+    for (size_t i = 0; i < 2; i++) {
+        if (t->rec[venues[i]].status[AH_STATUS_GAP] < 1 || t->rec[venues[i]].data_after_gap < 10) {
+            return false;
+        }
+    }
+    return true;
+}
+
+static void unanswered_pings(void **state)
+{
+    struct ah_sim_opts so = {.no_pong = true};
+    struct ah_venue_opts vo = {
+        .ping_interval_ms = 200, .pong_timeout_ms = 600, .backoff_initial_ms = 100};
+    struct ah_sim_server_stats ss;
+    struct ft *t = &g_ft;
+
+    (void)state;
+    ft_start(t, &so, (1u << AH_EX_BYBIT) | (1u << AH_EX_GATEIO), false, &vo);
+    assert_true(ft_run_until(t, pong_timeouts, 15000));
+    ah_sim_server_stats(t->sim, &ss);
+    assert_true(ss.pings_unanswered >= 2);
+    for (int ex = AH_EX_BYBIT; ex <= AH_EX_GATEIO; ex++) {
+        struct ah_venue_stats st;
+
+        ft_stats(t, ex, &st);
+        assert_true(st.pong_timeouts >= 1);
+        assert_true(st.reconnects >= 1);
+        assert_true(t->rec[ex].status[AH_STATUS_DISCONNECTED] >= 1);
+    }
+    ft_finish(t);
+}
+
+static bool rolled_twice(struct ft *t)
+{
+    struct ah_venue_stats st;
+
+    ft_stats(t, AH_EX_BINANCE, &st);
+    return st.rollovers >= 2 && t->rec[AH_EX_BINANCE].status[AH_STATUS_SUBSCRIBED] >= 3 &&
+           ft_venue_has_data(t, AH_EX_BINANCE, 50);
+}
+
+static void binance_rollover(void **state)
+{
+    struct ah_sim_opts so = {0};
+    struct ah_venue_opts vo = {.max_conn_age_ms = 1000};
+    struct ah_venue_stats st;
+    struct ft *t = &g_ft;
+
+    (void)state;
+    ft_start(t, &so, 1u << AH_EX_BINANCE, true, &vo);
+    assert_true(ft_run_until(t, rolled_twice, 15000));
+    ft_stats(t, AH_EX_BINANCE, &st);
+    assert_int_equal(st.reconnects, 0);
+    /* No gap: no DISCONNECTED or GAP status, and every trade id follows the previous one. */
+    assert_int_equal(t->rec[AH_EX_BINANCE].status[AH_STATUS_DISCONNECTED], 0);
+    assert_int_equal(t->rec[AH_EX_BINANCE].status[AH_STATUS_GAP], 0);
+    assert_int_equal(t->rec[AH_EX_BINANCE].trade_id_jumps, 0);
+    assert_int_equal(t->rec[AH_EX_BINANCE].trade_id_repeats, 0);
+    ft_finish(t);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(all_venues_ws),       cmocka_unit_test(all_venues_wss),
+        cmocka_unit_test(dropped_connections), cmocka_unit_test(stalled_venue),
+        cmocka_unit_test(malformed_messages),  cmocka_unit_test(unanswered_pings),
+        cmocka_unit_test(binance_rollover),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

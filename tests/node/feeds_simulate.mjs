@@ -1,0 +1,101 @@
+// SPDX-License-Identifier: MIT
+// Runs the real `arbhub simulate` for a few seconds and talks to it as an independent client
+// (the npm `ws` package): Bybit's subscribe and ping get the venue's replies, book-ticker and
+// trade messages arrive in Bybit's shapes for the subscribed symbols only, OKX answers its text
+// ping, and the process exits 0 on SIGTERM. Usage: node feeds_simulate.mjs ARBHUB
+import { spawn } from 'node:child_process';
+import WebSocket from 'ws';
+
+const bin = process.argv[2];
+let passed = 0, failed = 0;
+function check(cond, what) {
+  if (cond) { passed++; } else { failed++; console.log(`FAIL: ${what}`); }
+}
+
+const port = 20000 + (process.pid % 20000);
+const child = spawn(bin, ['simulate', '--port', String(port), '--rate', '2000', '--seed', '5',
+  '--symbols', 'BTC-USDT,ETH-USDT', '--duration', '30'], { stdio: ['ignore', 'pipe', 'pipe'] });
+let out = '';
+child.stdout.on('data', (d) => { out += d; });
+child.stderr.on('data', () => {});
+const exited = new Promise((res) => child.on('exit', (code, sig) => res({ code, sig })));
+
+async function waitFor(pred, ms) {
+  const end = Date.now() + ms;
+  while (!pred() && Date.now() < end) { await new Promise((r) => setTimeout(r, 50)); }
+  return pred();
+}
+
+function open(url) {
+  return new Promise((res, rej) => {
+    const ws = new WebSocket(url);
+    const msgs = [];
+    ws.on('message', (d, isBinary) => msgs.push({ text: d.toString(), isBinary }));
+    ws.on('open', () => res({ ws, msgs }));
+    ws.on('error', rej);
+  });
+}
+
+async function bybit() {
+  const { ws, msgs } = await open(`ws://127.0.0.1:${port + 1}/v5/public/spot`);
+  ws.send(JSON.stringify({ req_id: 'sub1', op: 'subscribe',
+    args: ['orderbook.1.BTCUSDT', 'publicTrade.BTCUSDT'] }));
+  check(await waitFor(() => msgs.some((m) => m.text.includes('"op":"subscribe"')), 5000),
+    'bybit: subscribe answered');
+  const ack = JSON.parse(msgs.find((m) => m.text.includes('"op":"subscribe"')).text);
+  check(ack.success === true && ack.ret_msg === 'subscribe' && ack.req_id === 'sub1' &&
+    typeof ack.conn_id === 'string', `bybit: ack shape ${JSON.stringify(ack)}`);
+  ws.send(JSON.stringify({ req_id: 'p1', op: 'ping' }));
+  check(await waitFor(() => msgs.some((m) => m.text.includes('"op":"ping"') &&
+    m.text.includes('"success":true')), 5000), 'bybit: ping answered');
+  check(await waitFor(() => msgs.filter((m) => m.text.includes('"topic"')).length >= 20, 10000),
+    'bybit: data arrives');
+  const data = msgs.filter((m) => m.text.includes('"topic"')).map((m) => JSON.parse(m.text));
+  const books = data.filter((d) => d.topic === 'orderbook.1.BTCUSDT');
+  const trades = data.filter((d) => d.topic === 'publicTrade.BTCUSDT');
+  check(data.every((d) => d.topic === 'orderbook.1.BTCUSDT' || d.topic === 'publicTrade.BTCUSDT'),
+    'bybit: only subscribed topics');
+  check(books.length > 0 && books.every((b) => (b.type === 'snapshot' || b.type === 'delta') &&
+    b.data.s === 'BTCUSDT' && Number.isInteger(b.data.u) && Number.isInteger(b.ts)),
+    'bybit: orderbook.1 shape');
+  const b = books.find((x) => x.data.b.length && x.data.a.length);
+  check(b && Number(b.data.b[0][0]) > 0 && Number(b.data.a[0][0]) >= Number(b.data.b[0][0]),
+    'bybit: bid <= ask as decimal strings');
+  check(trades.length > 0 && trades.every((t) => t.type === 'snapshot' && Array.isArray(t.data) &&
+    t.data.every((x) => x.s === 'BTCUSDT' && (x.S === 'Buy' || x.S === 'Sell') &&
+      typeof x.p === 'string' && typeof x.v === 'string' && typeof x.i === 'string')),
+    'bybit: publicTrade shape');
+  ws.close();
+}
+
+async function okx() {
+  const { ws, msgs } = await open(`ws://127.0.0.1:${port + 3}/ws/v5/public`);
+  ws.send('ping');
+  check(await waitFor(() => msgs.some((m) => m.text === 'pong'), 5000), 'okx: text ping -> pong');
+  ws.send(JSON.stringify({ op: 'subscribe', args: [{ channel: 'bbo-tbt', instId: 'ETH-USDT' }] }));
+  check(await waitFor(() => msgs.some((m) => m.text.includes('"event":"subscribe"')), 5000),
+    'okx: subscribe answered');
+  check(await waitFor(() => msgs.some((m) => m.text.includes('"channel":"bbo-tbt"') &&
+    m.text.includes('"data"')), 10000), 'okx: bbo-tbt data arrives');
+  const d = JSON.parse(msgs.find((m) => m.text.includes('"data"')).text);
+  check(d.arg.instId === 'ETH-USDT' && Array.isArray(d.data[0].bids) &&
+    typeof d.data[0].ts === 'string', `okx: bbo-tbt shape ${JSON.stringify(d).slice(0, 200)}`);
+  ws.close();
+}
+
+try {
+  check(await waitFor(() => out.includes('config snippet'), 10000), 'simulate prints its URLs');
+  check(out.includes(`ws://127.0.0.1:${port + 1}/v5/public/spot`) &&
+    out.includes(`wss://127.0.0.1:${port + 5}/v5/public/spot`), 'bybit URLs printed');
+  check(/CA file \(trust it for wss\): \/\S+\.pem/.test(out), 'CA file printed');
+  await bybit();
+  await okx();
+} catch (e) {
+  check(false, `exception: ${e.stack}`);
+}
+child.kill('SIGTERM');
+const { code } = await exited;
+check(code === 0, `simulate exits 0 on SIGTERM (got ${code})`);
+check(out.includes('arbhub simulate: stopped'), 'simulate reports a clean stop');
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);
