@@ -52,6 +52,8 @@ struct ah_venue_stats {
     uint64_t stale;        /* STALE status events published */
     uint64_t venue_errors; /* error replies from the venue */
     uint64_t pong_timeouts;
+    int discovery;     /* symbol discovery: 0 not run (yet), 1 listing checked, -1 failed */
+    uint64_t unlisted; /* configured symbols the venue's listing lacks (each logged) */
 };
 
 /* Creates the venue's connections for every symbol in cfg->symbols (interned here) and starts

@@ -196,6 +196,7 @@ static void on_instruments(const struct ah_curl_resp *resp, void *user)
     if (v->closing || resp->rc == AH_E_CLOSED) {
         return;
     }
+    v->st.discovery = -1;
     if (resp->rc != 0 || resp->status != 200) {
         AH_WARN(v->ops->name,
                 "symbol discovery: instruments endpoint unreachable (%s, HTTP %ld); "
@@ -210,8 +211,10 @@ static void on_instruments(const struct ah_curl_resp *resp, void *user)
                 ah_strerror(n));
         return;
     }
+    v->st.discovery = 1;
     for (size_t i = 0; i < v->n_syms; i++) {
         if (!listed[i]) {
+            v->st.unlisted++;
             AH_WARN(v->ops->name, "symbol %s is not listed as trading by %s",
                     ah_symbol_name(v->syms[i]), v->ops->name);
         }
@@ -234,6 +237,7 @@ static void discover(struct ah_venue *v, const struct ah_cfg_exchange *xc)
     id = ah_curl_request(v->curl, &req, on_instruments, v);
     if (id < 0) {
         AH_WARN(v->ops->name, "symbol discovery: cannot request %s: %s", url, ah_strerror((int)id));
+        v->st.discovery = -1;
         return;
     }
     v->curl_id = id;

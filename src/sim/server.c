@@ -32,15 +32,40 @@ static const char *const venue_path[AH_SIM_VENUES] = {
     "/ws/v5/public",
 };
 
+/* Binance's raw streams (/ws) carry the payload without {"stream":..,"data":..}: the part of
+ * the combined message between "data": and the closing brace. */
+static bool raw_payload(const char *msg, size_t len, const char **out, size_t *out_len)
+{
+    static const char key[] = "\"data\":";
+    const char *p = NULL;
+
+    /* The key follows the short stream name: a bounded scan of the message head. */
+    for (size_t i = 0; i + sizeof(key) < len && i < 96 && !p; i++) {
+        if (memcmp(msg + i, key, sizeof(key) - 1) == 0) {
+            p = msg + i;
+        }
+    }
+    if (!p || msg[len - 1] != '}') {
+        return false;
+    }
+    *out = p + sizeof(key) - 1;
+    *out_len = (size_t)(msg + len - 1 - *out);
+    return true;
+}
+
 static void route(struct ah_sim_server *s, const struct ah_sim_msg *m)
 {
     struct ah_sim_venue *v = &s->v[m->ex - 1];
 
     for (struct ah_sim_client *cl = v->clients; cl; cl = cl->next) {
-        if (!(cl->subs[m->sym_index] & m->chan)) {
+        const char *data = s->msg;
+        size_t len = m->len;
+
+        if (!(cl->subs[m->sym_index] & m->chan) ||
+            (cl->raw && !raw_payload(s->msg, m->len, &data, &len))) {
             continue;
         }
-        if (ah_ws_conn_send(cl->ws, s->msg, m->len, true) == 0) {
+        if (ah_ws_conn_send(cl->ws, data, len, true) == 0) {
             s->st.sent[m->ex - 1]++;
         } else {
             s->st.dropped[m->ex - 1]++;
@@ -163,6 +188,9 @@ static int listen_venue(struct ah_sim_server *s, const struct ah_cfg *cfg, size_
     hc.tls = tls ? s->tls : NULL;
     hc.send_queue_bytes = 16 << 20;
     hc.idle_timeout_ms = 0;
+    /* Binance pings its clients (every 20 s) and expects pongs; the others rely on the
+     * application pings of their clients. */
+    hc.ws_ping_interval_ms = v->ex == AH_EX_BINANCE ? 20000 : 0;
     hc.name = tls ? "sim wss" : "sim ws";
     rc = ah_http_server_create(&v->http[tls], s->loop, &hc);
     if (rc == 0) {

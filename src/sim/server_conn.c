@@ -90,6 +90,7 @@ void ah_sim__on_open(struct ah_ws_conn *conn, const struct ah_http_req *req, voi
     v->srv->st.conns++;
     ah_ws_conn_set_data(conn, cl);
     if (v->ex == AH_EX_BINANCE) {
+        cl->raw = strcmp(req->path, "/ws") == 0;
         binance_url(cl, req);
     }
 }

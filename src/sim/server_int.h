@@ -21,6 +21,7 @@ struct ah_sim_client {
     struct ah_ws_conn *ws;
     enum ah_exchange_id ex;
     bool any_sub;
+    bool raw; /* Binance /ws: raw stream payloads, not the combined-stream wrapper */
     uint8_t subs[AH_SIM_SYMBOLS]; /* AH_CHAN_* bits per symbol index */
     struct ah_sim_client *prev, *next;
 };

@@ -83,12 +83,39 @@ async function okx() {
   ws.close();
 }
 
+async function binance() {
+  const raw = await open(`ws://127.0.0.1:${port}/ws`);
+  raw.ws.send(JSON.stringify({ method: 'SUBSCRIBE', params: ['btcusdt@bookTicker', 'btcusdt@trade'],
+    id: 1 }));
+  check(await waitFor(() => raw.msgs.some((m) => m.text === '{"result":null,"id":1}'), 5000),
+    'binance: SUBSCRIBE answered {"result":null,"id":1}');
+  check(await waitFor(() => raw.msgs.filter((m) => m.text.includes('"s":"BTCUSDT"')).length >= 10
+    && raw.msgs.some((m) => m.text.includes('"e":"trade"')), 10000), 'binance /ws: raw data arrives');
+  const data = raw.msgs.filter((m) => m.text !== '{"result":null,"id":1}').map((m) => JSON.parse(m.text));
+  const bt = data.filter((d) => d.e === undefined);
+  const tr = data.filter((d) => d.e === 'trade');
+  check(bt.length > 0 && bt.every((d) => d.s === 'BTCUSDT' && Number.isInteger(d.u) &&
+    typeof d.b === 'string' && typeof d.a === 'string' && Number(d.a) >= Number(d.b)),
+    'binance /ws: raw bookTicker shape');
+  check(tr.length > 0 && tr.every((d) => d.s === 'BTCUSDT' && Number.isInteger(d.t) &&
+    typeof d.m === 'boolean' && typeof d.p === 'string' && Number.isInteger(d.T)),
+    'binance /ws: raw trade shape');
+  raw.ws.close();
+  const comb = await open(`ws://127.0.0.1:${port}/stream?streams=ethusdt@bookTicker`);
+  check(await waitFor(() => comb.msgs.length >= 5, 10000), 'binance /stream: data arrives');
+  check(comb.msgs.every((m) => { const d = JSON.parse(m.text);
+    return d.stream === 'ethusdt@bookTicker' && d.data.s === 'ETHUSDT'; }),
+    'binance /stream: combined-stream shape, URL streams only');
+  comb.ws.close();
+}
+
 try {
   check(await waitFor(() => out.includes('config snippet'), 10000), 'simulate prints its URLs');
   check(out.includes(`ws://127.0.0.1:${port + 1}/v5/public/spot`) &&
     out.includes(`wss://127.0.0.1:${port + 5}/v5/public/spot`), 'bybit URLs printed');
   check(/CA file \(trust it for wss\): \/\S+\.pem/.test(out), 'CA file printed');
   await bybit();
+  await binance();
   await okx();
 } catch (e) {
   check(false, `exception: ${e.stack}`);

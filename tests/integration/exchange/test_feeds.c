@@ -6,6 +6,10 @@
  * unanswered pings (reconnect), and Binance's connection age cut (rollover without a gap). */
 #include "feeds_test.h"
 
+#include "arbhub/curl_loop.h"
+#include "arbhub/http_server.h"
+#include "arbhub/hub.h"
+
 static struct ft g_ft; /* large (the config): not on the stack */
 
 #define ALL_VENUES                                                                                 \
@@ -24,6 +28,7 @@ static bool all_data(struct ft *t)
 static void check_connected(struct ft *t)
 {
     struct ah_sim_server_stats ss;
+    struct ah_hub_venue_counters hc;
 
     assert_true(ft_run_until(t, all_data, 20000));
     ah_sim_server_stats(t->sim, &ss);
@@ -42,7 +47,13 @@ static void check_connected(struct ft *t)
         assert_true(st.messages >= st.events);
         assert_int_equal(t->rec[ex].trade_id_jumps, 0);
         assert_int_equal(t->rec[ex].trade_id_repeats, 0);
+        ah_venue_hub_counters(t->v, (enum ah_exchange_id)ex, &hc);
+        assert_int_equal(hc.messages, st.messages);
+        assert_int_equal(hc.parse_errors, 0);
+        assert_int_equal(hc.reconnects, 0);
     }
+    ah_venue_hub_counters(t->v, AH_EX_NONE, &hc);
+    assert_int_equal(hc.messages, 0);
 }
 
 static void all_venues_ws(void **state)
@@ -230,13 +241,83 @@ static void binance_rollover(void **state)
     ft_finish(t);
 }
 
+/* ---- symbol discovery: a loopback REST endpoint serving Bybit's fixture listing ---- */
+
+static char listing[65536];
+static size_t listing_len;
+
+static void on_instruments(struct ah_http_req *req, void *user)
+{
+    (void)user;
+    assert_int_equal(ah_http_respond_json(req, 200, listing, listing_len), 0);
+}
+
+static bool discovered(struct ft *t)
+{
+    struct ah_venue_stats a, b;
+
+    ft_stats(t, AH_EX_BYBIT, &a);
+    ft_stats(t, AH_EX_GATEIO, &b);
+    return a.discovery != 0 && b.discovery != 0 && ft_venue_has_data(t, AH_EX_BYBIT, 3) &&
+           ft_venue_has_data(t, AH_EX_GATEIO, 3);
+}
+
+static void symbol_discovery(void **state)
+{
+    const char *dir = getenv("FIXTURES_DIR");
+    struct ah_sim_opts so = {0};
+    struct ah_http_server_cfg hc;
+    struct ah_http_server *http = NULL;
+    struct ah_curl_loop *curl = NULL;
+    struct ah_venue_opts vo = {0};
+    struct ah_venue_stats st;
+    struct ft *t = &g_ft;
+    char path[512];
+    FILE *f;
+
+    (void)state;
+    assert_non_null(dir);
+    snprintf(path, sizeof(path), "%s/exchanges/bybit_instruments_info_spot_response.json", dir);
+    f = fopen(path, "rb");
+    assert_non_null(f);
+    listing_len = fread(listing, 1, sizeof(listing), f);
+    fclose(f);
+    ft_start(t, &so, 0, false, NULL);
+    ah_http_server_cfg_defaults(&hc);
+    hc.port = 0;
+    assert_int_equal(ah_http_server_create(&http, &t->loop, &hc), 0);
+    assert_int_equal(ah_http_server_route(http, AH_HTTP_GET, "/v5/market/instruments-info",
+                                          on_instruments, NULL),
+                     0);
+    assert_int_equal(ah_curl_loop_create(&curl, &t->loop), 0);
+    vo.curl = curl;
+    snprintf(t->cfg.exchanges[AH_EX_BYBIT].rest_url, AH_CFG_STR_MAX, "http://127.0.0.1:%d",
+             ah_http_server_port(http));
+    /* Nothing listens on port 1: discovery fails, once, and the feed runs regardless. */
+    snprintf(t->cfg.exchanges[AH_EX_GATEIO].rest_url, AH_CFG_STR_MAX, "http://127.0.0.1:1");
+    assert_int_equal(
+        ah_venue_create(&t->v[AH_EX_BYBIT], &t->loop, t->bus, &t->cfg, AH_EX_BYBIT, &vo), 0);
+    assert_int_equal(
+        ah_venue_create(&t->v[AH_EX_GATEIO], &t->loop, t->bus, &t->cfg, AH_EX_GATEIO, &vo), 0);
+    assert_true(ft_run_until(t, discovered, 15000));
+    ft_stats(t, AH_EX_BYBIT, &st);
+    assert_int_equal(st.discovery, 1);
+    assert_int_equal(st.unlisted, 2); /* the fixture lists BTCUSDT only: ETH and SOL are not */
+    ft_stats(t, AH_EX_GATEIO, &st);
+    assert_int_equal(st.discovery, -1);
+    assert_int_equal(st.unlisted, 0);
+    ah_curl_loop_destroy(curl);
+    ah_http_server_destroy(http);
+    ft_finish(t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(all_venues_ws),       cmocka_unit_test(all_venues_wss),
         cmocka_unit_test(dropped_connections), cmocka_unit_test(stalled_venue),
         cmocka_unit_test(malformed_messages),  cmocka_unit_test(unanswered_pings),
-        cmocka_unit_test(binance_rollover),
+        cmocka_unit_test(binance_rollover),    cmocka_unit_test(symbol_discovery),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
