@@ -111,17 +111,35 @@ static void retire(struct ah_venue *v, struct ah_venue_conn *c, bool now)
     }
 }
 
+/* The replacement took over while the old connection was down: the data in between is lost. */
+static void gap_since(struct ah_venue *v, const struct ah_venue_conn *old)
+{
+    struct ah_event ev = {.type = AH_EV_STATUS, .exchange = (uint8_t)v->ex};
+
+    ev.u.status.ts_us = ah_clock_wall_us();
+    ev.u.status.kind = AH_STATUS_GAP;
+    ev.u.status.gap_from_us = old->down_us;
+    ev.u.status.gap_to_us = ev.u.status.ts_us;
+    snprintf(ev.u.status.reason, sizeof(ev.u.status.reason), "reconnect");
+    ah_bus_publish(v->bus, &ev);
+}
+
 void ah_venue__switch(struct ah_venue *v, size_t slot)
 {
     struct ah_venue_slot *s = &v->slots[slot];
     struct ah_venue_conn *old = s->cur;
+    int64_t now_ms = (int64_t)uv_now(v->loop);
 
     s->cur = s->succ;
     s->succ = NULL;
     s->cur->successor = false;
     v->st.subscribed++;
+    if (old && !old->subscribed && old->was_open) {
+        gap_since(v, old);
+    }
     ah_venue__status(v, AH_STATUS_SUBSCRIBED, 0, "rollover", 0);
-    s->overlap_until_ms = (int64_t)uv_now(v->loop) + VENUE_OVERLAP_MS + VENUE_TICK_MS;
+    ah_venue__watch(v, slot, true, now_ms);
+    s->overlap_until_ms = now_ms + VENUE_OVERLAP_MS + VENUE_TICK_MS;
     if (old) {
         retire(v, old, false);
     }
