@@ -1,15 +1,14 @@
 /* SPDX-License-Identifier: MIT */
-/* The exchange simulator's core, without sockets: a deterministic (seeded) price process per
- * symbol, per-venue message generators that write byte-exact venue-shaped book-ticker and trade
- * messages, the venues' replies to subscribe/unsubscribe/ping, and a malformed-message fault
- * generator. `arbhub simulate` (and `serve --demo`) will serve these over loopback WebSockets:
- * a later ah_sim_start(loop, cfg) owns one struct ah_sim, calls ah_sim_next() at the configured
- * rate and routes each message to the connections of its venue that subscribed to its symbol and
- * channel, answering client frames with ah_sim_reply().
+/* The exchange simulator: a deterministic (seeded) price process per symbol, per-venue message
+ * generators that write byte-exact venue-shaped book-ticker and trade messages, the venues'
+ * replies to subscribe/unsubscribe/ping, a malformed-message fault generator, and (at the end
+ * of this header) the socket side: ah_sim_start() serves all four venues' WebSocket protocols
+ * on loopback, routing each message of the stream to the connections subscribed to its symbol
+ * and channel and answering client frames with ah_sim_reply().
  *
- * Threading: a struct ah_sim belongs to one thread (the simulator's loop); nothing here locks or
- * allocates after ah_sim_init(). Prices are integer ticks so the text written and the double a
- * parser reads back agree exactly. */
+ * Threading: a struct ah_sim (and a struct ah_sim_server) belongs to one thread, the
+ * simulator's loop; the core allocates nothing after ah_sim_init(). Prices are integer ticks so
+ * the text written and the double a parser reads back agree exactly. */
 #ifndef ARBHUB_SIM_H
 #define ARBHUB_SIM_H
 
