@@ -6,6 +6,7 @@
 #ifndef FEEDS_TEST_H
 #define FEEDS_TEST_H
 
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdbool.h>

@@ -3,10 +3,12 @@
  * every venue connects, subscribes and delivers tickers and trades for every symbol through the
  * bus; then each injected fault is survived: dropped connections (reconnect, resubscribe, GAP,
  * data resumes), a stalled venue (STALE then RESUMED), malformed messages (parse errors only),
- * unanswered pings (reconnect), and Binance's connection age cut (rollover without a gap). */
+ * unanswered pings (reconnect), and the connection age cut (rollover without a gap); symbol
+ * discovery over a loopback REST endpoint. */
 #include "feeds_test.h"
 
 #include "arbhub/curl_loop.h"
+#include "arbhub/err.h"
 #include "arbhub/http_server.h"
 #include "arbhub/hub.h"
 
@@ -214,30 +216,69 @@ static void unanswered_pings(void **state)
 
 static bool rolled_twice(struct ft *t)
 {
-    struct ah_venue_stats st;
+    for (int ex = AH_EX_BINANCE; ex < AH_EX__COUNT; ex++) {
+        struct ah_venue_stats st;
 
-    ft_stats(t, AH_EX_BINANCE, &st);
-    return st.rollovers >= 2 && t->rec[AH_EX_BINANCE].status[AH_STATUS_SUBSCRIBED] >= 3 &&
-           ft_venue_has_data(t, AH_EX_BINANCE, 50);
+        ft_stats(t, ex, &st);
+        if (st.rollovers < 2 || t->rec[ex].status[AH_STATUS_SUBSCRIBED] < 3 ||
+            !ft_venue_has_data(t, ex, 50)) {
+            return false;
+        }
+    }
+    return true;
 }
 
-static void binance_rollover(void **state)
+/* Binance's 24 h cut with a 1 s maximum age, and the same rollover on the venues that subscribe
+ * with messages and acks. */
+static void connection_rollover(void **state)
 {
     struct ah_sim_opts so = {0};
     struct ah_venue_opts vo = {.max_conn_age_ms = 1000};
-    struct ah_venue_stats st;
     struct ft *t = &g_ft;
 
     (void)state;
-    ft_start(t, &so, 1u << AH_EX_BINANCE, true, &vo);
-    assert_true(ft_run_until(t, rolled_twice, 15000));
-    ft_stats(t, AH_EX_BINANCE, &st);
-    assert_int_equal(st.reconnects, 0);
-    /* No gap: no DISCONNECTED or GAP status, and every trade id follows the previous one. */
-    assert_int_equal(t->rec[AH_EX_BINANCE].status[AH_STATUS_DISCONNECTED], 0);
-    assert_int_equal(t->rec[AH_EX_BINANCE].status[AH_STATUS_GAP], 0);
-    assert_int_equal(t->rec[AH_EX_BINANCE].trade_id_jumps, 0);
-    assert_int_equal(t->rec[AH_EX_BINANCE].trade_id_repeats, 0);
+    ft_start(t, &so, ALL_VENUES, true, &vo);
+    assert_true(ft_run_until(t, rolled_twice, 20000));
+    for (int ex = AH_EX_BINANCE; ex < AH_EX__COUNT; ex++) {
+        struct ah_venue_stats st;
+
+        ft_stats(t, ex, &st);
+        assert_int_equal(st.reconnects, 0);
+        /* No gap: no DISCONNECTED or GAP status, and every trade id follows the previous one
+         * (none lost between the connections, none published twice). */
+        assert_int_equal(t->rec[ex].status[AH_STATUS_DISCONNECTED], 0);
+        assert_int_equal(t->rec[ex].status[AH_STATUS_GAP], 0);
+        assert_int_equal(t->rec[ex].trade_id_jumps, 0);
+        assert_int_equal(t->rec[ex].trade_id_repeats, 0);
+        assert_int_equal(ah_venue_live_conns(t->v[ex]), 1);
+    }
+    ft_finish(t);
+}
+
+/* Creation refuses what cannot work and leaves nothing behind. */
+static void bad_arguments(void **state)
+{
+    struct ft *t = &g_ft;
+    struct ah_venue *v = NULL;
+
+    (void)state;
+    memset(t, 0, sizeof(*t));
+    assert_int_equal(uv_loop_init(&t->loop), 0);
+    t->bus = ah_bus_create();
+    ah_config_defaults(&t->cfg);
+    assert_int_equal(ah_venue_create(&v, &t->loop, t->bus, &t->cfg, AH_EX_NONE, NULL), -EINVAL);
+    assert_int_equal(ah_venue_create(&v, &t->loop, t->bus, &t->cfg, AH_EX__COUNT, NULL), -EINVAL);
+    snprintf(t->cfg.exchanges[AH_EX_OKX].ws_url, AH_CFG_STR_MAX, "not a url");
+    assert_int_equal(ah_venue_create(&v, &t->loop, t->bus, &t->cfg, AH_EX_OKX, NULL), AH_E_PARSE);
+    snprintf(t->cfg.exchanges[AH_EX_OKX].ws_url, AH_CFG_STR_MAX, "wss://127.0.0.1:1/ws/v5/public");
+    snprintf(t->cfg.exchanges[AH_EX_OKX].ca_file, AH_CFG_STR_MAX, "/nonexistent/ca.pem");
+    assert_int_equal(ah_venue_create(&v, &t->loop, t->bus, &t->cfg, AH_EX_OKX, NULL), AH_E_TLS);
+    t->cfg.n_symbols = 0;
+    t->cfg.exchanges[AH_EX_OKX].ca_file[0] = '\0';
+    assert_int_equal(ah_venue_create(&v, &t->loop, t->bus, &t->cfg, AH_EX_OKX, NULL), -EINVAL);
+    assert_null(v);
+    ah_venue_destroy(NULL);
+    ah_sim_stop(NULL);
     ft_finish(t);
 }
 
@@ -317,7 +358,8 @@ int main(void)
         cmocka_unit_test(all_venues_ws),       cmocka_unit_test(all_venues_wss),
         cmocka_unit_test(dropped_connections), cmocka_unit_test(stalled_venue),
         cmocka_unit_test(malformed_messages),  cmocka_unit_test(unanswered_pings),
-        cmocka_unit_test(binance_rollover),    cmocka_unit_test(symbol_discovery),
+        cmocka_unit_test(connection_rollover), cmocka_unit_test(symbol_discovery),
+        cmocka_unit_test(bad_arguments),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
