@@ -151,6 +151,12 @@ struct ah_sim_request {
  * AH_E_LIMIT (out is then unchanged), or -EINVAL for an ex that is no venue. */
 int ah_sim_reply(enum ah_exchange_id ex, const char *req, size_t len, uint64_t conn_id,
                  int64_t now_us, struct ah_sim_request *parsed, struct ah_msg_batch *out);
+/* The same, where only the symbols of sim (borrowed) are known: a topic naming another symbol,
+ * even an interned one, is answered like an unknown one (the venue's error). sim NULL = every
+ * interned symbol, as ah_sim_reply(). */
+int ah_sim_reply_served(const struct ah_sim *sim, enum ah_exchange_id ex, const char *req,
+                        size_t len, uint64_t conn_id, int64_t now_us, struct ah_sim_request *parsed,
+                        struct ah_msg_batch *out);
 
 /* ---- The simulator on sockets (src/sim/server.c) ----
  *

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* One simulated venue client: the WS endpoint callbacks of the simulator's servers. A client's
  * subscriptions come from Binance's combined-stream URL or from subscribe messages, which are
- * answered like the venue does (ah_sim_reply). Loop thread. */
+ * answered like the venue does (ah_sim_reply_served: only the simulated symbols are known).
+ * Loop thread. */
 #include "server_int.h"
 
 #include "arbhub/clock.h"
@@ -131,8 +132,8 @@ void ah_sim__on_msg(struct ah_ws_conn *conn, const uint8_t *data, size_t len, bo
         return;
     }
     ah_msg_batch_init(&out, srv->reply_buf, sizeof(srv->reply_buf));
-    n = ah_sim_reply(cl->ex, (const char *)data, len, ah_ws_conn_id(conn), ah_clock_wall_us(), &req,
-                     &out);
+    n = ah_sim_reply_served(&srv->sim, cl->ex, (const char *)data, len, ah_ws_conn_id(conn),
+                            ah_clock_wall_us(), &req, &out);
     if (n < 0) {
         return;
     }

@@ -109,7 +109,35 @@ static void ft_wake(uv_timer_t *h)
 
 typedef bool ft_cond_fn(struct ft *t);
 
-/* Runs the loop until cond holds or timeout_ms passes; returns cond. */
+static void ft_dump(const struct ft *t)
+{
+    for (int ex = AH_EX_BINANCE; ex < AH_EX__COUNT; ex++) {
+        const struct ft_venue_rec *r = &t->rec[ex];
+        struct ah_venue_stats st = {0};
+
+        if (t->v[ex]) {
+            ah_venue_stats(t->v[ex], &st);
+        }
+        printf("# venue %d: msgs %llu events %llu errors %llu venue_errors %llu reconnects %llu "
+               "rollovers %llu | tickers %llu/%llu/%llu trades %llu/%llu/%llu | status conn %llu "
+               "sub %llu disc %llu gap %llu stale %llu resumed %llu\n",
+               ex, (unsigned long long)st.messages, (unsigned long long)st.events,
+               (unsigned long long)st.parse_errors, (unsigned long long)st.venue_errors,
+               (unsigned long long)st.reconnects, (unsigned long long)st.rollovers,
+               (unsigned long long)r->tickers[0], (unsigned long long)r->tickers[1],
+               (unsigned long long)r->tickers[2], (unsigned long long)r->trades[0],
+               (unsigned long long)r->trades[1], (unsigned long long)r->trades[2],
+               (unsigned long long)r->status[AH_STATUS_CONNECTED],
+               (unsigned long long)r->status[AH_STATUS_SUBSCRIBED],
+               (unsigned long long)r->status[AH_STATUS_DISCONNECTED],
+               (unsigned long long)r->status[AH_STATUS_GAP],
+               (unsigned long long)r->status[AH_STATUS_STALE],
+               (unsigned long long)r->status[AH_STATUS_RESUMED]);
+    }
+}
+
+/* Runs the loop until cond holds or timeout_ms passes; returns cond (and prints the venues'
+ * counters when it does not hold). */
 static bool ft_run_until(struct ft *t, ft_cond_fn *cond, uint64_t timeout_ms)
 {
     uv_timer_t tick;
@@ -125,6 +153,9 @@ static bool ft_run_until(struct ft *t, ft_cond_fn *cond, uint64_t timeout_ms)
     }
     uv_close((uv_handle_t *)&tick, NULL);
     uv_run(&t->loop, UV_RUN_NOWAIT);
+    if (!ok) {
+        ft_dump(t);
+    }
     return ok;
 }
 

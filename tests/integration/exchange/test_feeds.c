@@ -282,6 +282,49 @@ static void bad_arguments(void **state)
     ft_finish(t);
 }
 
+static bool known_data(struct ft *t)
+{
+    for (int ex = AH_EX_BYBIT; ex < AH_EX__COUNT; ex++) {
+        struct ah_venue_stats st;
+
+        ft_stats(t, ex, &st);
+        if (st.venue_errors < 1 || !ft_venue_has_data(t, ex, 5) ||
+            t->rec[ex].status[AH_STATUS_SUBSCRIBED] < 1) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* A symbol the venue does not know: its subscribe is refused with the venue's error reply, which
+ * is counted and logged; the others subscribe and stream on the same connection. */
+static void venue_error_replies(void **state)
+{
+    struct ah_sim_opts so = {0};
+    struct ft *t = &g_ft;
+
+    (void)state;
+    ft_start(t, &so, 0, false, NULL);
+    snprintf(t->cfg.symbols[FT_SYMS], AH_SYMBOL_NAME_MAX, "DOGE-USDT");
+    t->cfg.n_symbols = FT_SYMS + 1;
+    for (int ex = AH_EX_BYBIT; ex < AH_EX__COUNT; ex++) {
+        assert_int_equal(
+            ah_venue_create(&t->v[ex], &t->loop, t->bus, &t->cfg, (enum ah_exchange_id)ex, NULL),
+            0);
+    }
+    assert_true(ft_run_until(t, known_data, 15000));
+    for (int ex = AH_EX_BYBIT; ex < AH_EX__COUNT; ex++) {
+        struct ah_venue_stats st;
+
+        ft_stats(t, ex, &st);
+        assert_int_equal(st.reconnects, 0);
+        assert_int_equal(st.parse_errors, 0);
+        assert_int_equal(t->rec[ex].status[AH_STATUS_SUBSCRIBED], 1);
+        assert_int_equal(ah_venue_live_conns(t->v[ex]), 1);
+    }
+    ft_finish(t);
+}
+
 /* ---- symbol discovery: a loopback REST endpoint serving Bybit's fixture listing ---- */
 
 static char listing[65536];
@@ -359,7 +402,7 @@ int main(void)
         cmocka_unit_test(dropped_connections), cmocka_unit_test(stalled_venue),
         cmocka_unit_test(malformed_messages),  cmocka_unit_test(unanswered_pings),
         cmocka_unit_test(connection_rollover), cmocka_unit_test(symbol_discovery),
-        cmocka_unit_test(bad_arguments),
+        cmocka_unit_test(venue_error_replies), cmocka_unit_test(bad_arguments),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
