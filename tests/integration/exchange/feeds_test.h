@@ -35,7 +35,7 @@ struct ft_venue_rec {
     uint64_t last_trade_id[FT_SYMS];
     uint64_t trade_id_jumps; /* trade ids that were not last + 1 */
     uint64_t trade_id_repeats;
-    int order_err; /* a status event arrived out of the expected order */
+    int64_t gap_from_us, gap_to_us; /* of the last venue-wide GAP */
 };
 
 struct ft {
@@ -82,6 +82,10 @@ static void ft_on_event(void *arg, const struct ah_event *ev)
     if (ev->type == AH_EV_STATUS) {
         assert_true(ev->u.status.kind < AH_STATUS__COUNT);
         r->status[ev->u.status.kind]++;
+        if (ev->u.status.kind == AH_STATUS_GAP && ev->symbol == 0) {
+            r->gap_from_us = ev->u.status.gap_from_us;
+            r->gap_to_us = ev->u.status.gap_to_us;
+        }
         return;
     }
     i = ft_sym_index(t, ev->symbol);

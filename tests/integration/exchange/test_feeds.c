@@ -109,6 +109,8 @@ static void dropped_connections(void **state)
         assert_true(st.reconnects >= 1);
         assert_true(t->rec[ex].status[AH_STATUS_DISCONNECTED] >= 1);
         assert_true(t->rec[ex].status[AH_STATUS_GAP] >= 1);
+        assert_true(t->rec[ex].gap_from_us > 0);
+        assert_true(t->rec[ex].gap_to_us > t->rec[ex].gap_from_us);
         assert_true(t->rec[ex].status[AH_STATUS_CONNECTED] >= 2);
         assert_int_equal(st.parse_errors, 0);
     }
@@ -325,6 +327,97 @@ static void venue_error_replies(void **state)
     ft_finish(t);
 }
 
+/* ---- the same seed gives the same stream ---- */
+
+#define SEED_IDS 16384
+
+/* One simulator with one Bybit connection on its own bus; BTC-USDT trades recorded by id. */
+struct seeded {
+    struct ah_cfg cfg;
+    struct ah_bus *bus;
+    struct ah_sim_server *sim;
+    struct ah_venue *v;
+    ah_symbol_t btc;
+    uint64_t n;
+    double px[SEED_IDS], qty[SEED_IDS];
+};
+
+static void seeded_event(void *arg, const struct ah_event *ev)
+{
+    struct seeded *s = arg;
+
+    if (ev->type == AH_EV_TRADE && ev->symbol == s->btc && ev->u.trade.trade_id < SEED_IDS) {
+        s->px[ev->u.trade.trade_id] = ev->u.trade.price;
+        s->qty[ev->u.trade.trade_id] = ev->u.trade.qty * (ev->u.trade.side == AH_SIDE_BUY ? 1 : -1);
+        s->n++;
+    }
+}
+
+static void seeded_start(struct seeded *s, uv_loop_t *loop, uint64_t seed)
+{
+    struct ah_sim_opts so = {.any_port = true};
+
+    ah_config_defaults(&s->cfg);
+    s->cfg.sim.seed = seed;
+    s->cfg.sim.rate = 4000;
+    s->btc = ah_symbol_intern("BTC-USDT", 8);
+    s->bus = ah_bus_create();
+    ah_bus_subscribe(s->bus, "seeded", 0, seeded_event, s);
+    assert_int_equal(ah_sim_start(loop, &s->cfg, &so, &s->sim), 0);
+    ah_sim_server_configure(s->sim, false, &s->cfg);
+    assert_int_equal(ah_venue_create(&s->v, loop, s->bus, &s->cfg, AH_EX_BYBIT, NULL), 0);
+}
+
+/* Trade ids both streams delivered, and how many of them differ in price, size or side. */
+static void seeded_compare(const struct seeded *a, const struct seeded *b, int *common, int *diff)
+{
+    *common = *diff = 0;
+    for (int id = 0; id < SEED_IDS; id++) {
+        if (a->px[id] != 0 && b->px[id] != 0) {
+            (*common)++;
+            *diff += a->px[id] != b->px[id] || a->qty[id] != b->qty[id];
+        }
+    }
+}
+
+static struct seeded seeded_runs[3];
+
+static bool seeded_enough(struct ft *t)
+{
+    (void)t;
+    return seeded_runs[0].n >= 600 && seeded_runs[1].n >= 600 && seeded_runs[2].n >= 600;
+}
+
+static void same_seed_same_stream(void **state)
+{
+    struct ft *t = &g_ft;
+    int common, diff;
+
+    (void)state;
+    memset(t, 0, sizeof(*t));
+    memset(seeded_runs, 0, sizeof(seeded_runs));
+    assert_int_equal(uv_loop_init(&t->loop), 0);
+    seeded_start(&seeded_runs[0], &t->loop, 11);
+    seeded_start(&seeded_runs[1], &t->loop, 11);
+    seeded_start(&seeded_runs[2], &t->loop, 12);
+    assert_true(ft_run_until(t, seeded_enough, 20000));
+    seeded_compare(&seeded_runs[0], &seeded_runs[1], &common, &diff);
+    assert_true(common >= 300);
+    assert_int_equal(diff, 0);
+    seeded_compare(&seeded_runs[0], &seeded_runs[2], &common, &diff);
+    assert_true(common >= 300);
+    assert_true(diff > common / 2);
+    for (int i = 0; i < 3; i++) {
+        ah_venue_destroy(seeded_runs[i].v);
+        ah_sim_stop(seeded_runs[i].sim);
+    }
+    t->bus = ah_bus_create();
+    ft_finish(t);
+    for (int i = 0; i < 3; i++) {
+        ah_bus_destroy(seeded_runs[i].bus);
+    }
+}
+
 /* ---- symbol discovery: a loopback REST endpoint serving Bybit's fixture listing ---- */
 
 static char listing[65536];
@@ -398,11 +491,12 @@ static void symbol_discovery(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(all_venues_ws),       cmocka_unit_test(all_venues_wss),
-        cmocka_unit_test(dropped_connections), cmocka_unit_test(stalled_venue),
-        cmocka_unit_test(malformed_messages),  cmocka_unit_test(unanswered_pings),
-        cmocka_unit_test(connection_rollover), cmocka_unit_test(symbol_discovery),
-        cmocka_unit_test(venue_error_replies), cmocka_unit_test(bad_arguments),
+        cmocka_unit_test(all_venues_ws),         cmocka_unit_test(all_venues_wss),
+        cmocka_unit_test(dropped_connections),   cmocka_unit_test(stalled_venue),
+        cmocka_unit_test(malformed_messages),    cmocka_unit_test(unanswered_pings),
+        cmocka_unit_test(connection_rollover),   cmocka_unit_test(symbol_discovery),
+        cmocka_unit_test(venue_error_replies),   cmocka_unit_test(bad_arguments),
+        cmocka_unit_test(same_seed_same_stream),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
