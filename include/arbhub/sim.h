@@ -72,6 +72,8 @@ struct ah_sim_symbol {
 
 struct ah_sim {
     struct ah_sim_rng rng;
+    int64_t start_us; /* ah_sim_init's start: steps are counted from it, so a seed's stream does
+                         not depend on the wall time it started at */
     int64_t now_us;
     int64_t last_step_us;    /* now_us at the last ah_sim_step() by ah_sim_next() */
     int64_t msg_interval_us; /* 1e6 / rate */
