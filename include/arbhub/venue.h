@@ -38,6 +38,7 @@ struct ah_venue_opts {
     uint64_t idle_timeout_ms; /* WS client: no frame this long: reconnect; 0 = 60000 */
     uint64_t backoff_initial_ms; /* WS client backoff; 0 = its default (500) */
     uint64_t backoff_max_ms;     /* 0 = its default (30000) */
+    int max_msgs_per_s;          /* client message rate limit; 0 = the venue's (ops) */
     struct ah_curl_loop *curl;   /* borrowed; non-NULL: symbol discovery through rest_url */
 };
 

@@ -265,6 +265,7 @@ static void settings(struct ah_venue *v, const struct ah_cfg *cfg, const struct 
 {
     const struct ah_heartbeat *hb = &v->ops->hb;
     const struct ah_cfg_exchange *xc = &cfg->exchanges[v->ex];
+    int rate;
 
     v->chans = o->chans ? o->chans : (AH_CHAN_BBO | AH_CHAN_TRADE);
     v->stale_ms =
@@ -278,7 +279,8 @@ static void settings(struct ah_venue *v, const struct ah_cfg *cfg, const struct 
     if (!v->max_age_ms && hb->max_conn_age_ms > ROLLOVER_EARLY_MS) {
         v->max_age_ms = hb->max_conn_age_ms - ROLLOVER_EARLY_MS;
     }
-    v->send_gap_ms = v->ops->max_msgs_per_s > 0 ? 1000 / v->ops->max_msgs_per_s + 10 : 0;
+    rate = o->max_msgs_per_s ? o->max_msgs_per_s : v->ops->max_msgs_per_s;
+    v->send_gap_ms = rate > 0 ? 1000 / rate + 10 : 0;
     v->idle_ms = o->idle_timeout_ms ? o->idle_timeout_ms : DEFAULT_IDLE_MS;
     v->backoff_initial_ms = o->backoff_initial_ms;
     v->backoff_max_ms = o->backoff_max_ms;

@@ -327,6 +327,70 @@ static void venue_error_replies(void **state)
     ft_finish(t);
 }
 
+/* ---- subscribe messages at the venue's rate limit ---- */
+
+#define RL_SYMS 30
+
+struct rate_run {
+    int64_t connected_us, subscribed_us;
+    int64_t sub_msgs;
+    uint64_t events;
+};
+
+static struct rate_run rate_run;
+
+static void rate_event(void *arg, const struct ah_event *ev)
+{
+    struct rate_run *r = arg;
+
+    if (ev->type != AH_EV_STATUS) {
+        r->events++;
+    } else if (ev->u.status.kind == AH_STATUS_CONNECTED) {
+        r->connected_us = ev->u.status.ts_us;
+    } else if (ev->u.status.kind == AH_STATUS_SUBSCRIBED) {
+        r->subscribed_us = ev->u.status.ts_us;
+        r->sub_msgs = ev->u.status.detail;
+    }
+}
+
+static bool rate_done(struct ft *t)
+{
+    (void)t;
+    return rate_run.subscribed_us != 0 && rate_run.events >= 100;
+}
+
+/* 30 symbols x 2 channels on Bybit are 6 subscribe messages of 10 topics; at 5 messages/s the
+ * last leaves at least 5 gaps of 200 ms after the first. */
+static void subscribe_rate_limit(void **state)
+{
+    struct ah_sim_opts so = {.any_port = true};
+    struct ah_venue_opts vo = {.max_msgs_per_s = 5};
+    struct ah_sim_server *sim = NULL;
+    struct ah_venue *v = NULL;
+    struct ft *t = &g_ft;
+
+    (void)state;
+    memset(t, 0, sizeof(*t));
+    memset(&rate_run, 0, sizeof(rate_run));
+    assert_int_equal(uv_loop_init(&t->loop), 0);
+    ah_config_defaults(&t->cfg);
+    for (int i = 0; i < RL_SYMS; i++) {
+        snprintf(t->cfg.symbols[i], AH_SYMBOL_NAME_MAX, "C%c%c-USDT", 'A' + i / 26, 'A' + i % 26);
+    }
+    t->cfg.n_symbols = RL_SYMS;
+    t->bus = ah_bus_create();
+    ah_bus_subscribe(t->bus, "rate", 0, rate_event, &rate_run);
+    assert_int_equal(ah_sim_start(&t->loop, &t->cfg, &so, &sim), 0);
+    ah_sim_server_configure(sim, false, &t->cfg);
+    assert_int_equal(ah_venue_create(&v, &t->loop, t->bus, &t->cfg, AH_EX_BYBIT, &vo), 0);
+    assert_true(ft_run_until(t, rate_done, 15000));
+    assert_int_equal(rate_run.sub_msgs, 6);
+    assert_true(rate_run.subscribed_us - rate_run.connected_us >= 5 * 200000);
+    ah_venue_destroy(v);
+    ah_sim_stop(sim);
+    ft_finish(t);
+}
+
 /* ---- the same seed gives the same stream ---- */
 
 #define SEED_IDS 16384
@@ -496,7 +560,7 @@ int main(void)
         cmocka_unit_test(malformed_messages),    cmocka_unit_test(unanswered_pings),
         cmocka_unit_test(connection_rollover),   cmocka_unit_test(symbol_discovery),
         cmocka_unit_test(venue_error_replies),   cmocka_unit_test(bad_arguments),
-        cmocka_unit_test(same_seed_same_stream),
+        cmocka_unit_test(same_seed_same_stream), cmocka_unit_test(subscribe_rate_limit),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
