@@ -109,6 +109,44 @@ async function binance() {
   comb.ws.close();
 }
 
+// Faults from the command line: unanswered pings, malformed messages, dropped connections.
+async function faults() {
+  const p2 = port + 10;
+  const c2 = spawn(bin, ['simulate', '--port', String(p2), '--rate', '1000', '--no-pong',
+    '--malformed-per-s', '200', '--drop-every', '2', '--symbols', 'BTC-USDT', '--duration', '20'],
+  { stdio: ['ignore', 'pipe', 'pipe'] });
+  let o2 = '';
+  c2.stdout.on('data', (d) => { o2 += d; });
+  c2.stderr.on('data', () => {});
+  const done = new Promise((res) => c2.on('exit', (code) => res(code)));
+  check(await waitFor(() => o2.includes('config snippet'), 10000), 'faults: simulate starts');
+  const { ws, msgs } = await open(`ws://127.0.0.1:${p2 + 1}/v5/public/spot`);
+  let closeCode = 0;
+  ws.on('close', (code) => { closeCode = code; });
+  ws.send(JSON.stringify({ req_id: 's', op: 'subscribe', args: ['orderbook.1.BTCUSDT'] }));
+  ws.send(JSON.stringify({ req_id: 'p', op: 'ping' }));
+  check(await waitFor(() => closeCode !== 0, 5000), 'faults: connection dropped by --drop-every');
+  check(closeCode === 1001, `faults: drop uses close code 1001 (got ${closeCode})`);
+  check(msgs.some((m) => m.text.includes('"op":"subscribe"')), 'faults: subscribe still answered');
+  check(!msgs.some((m) => m.text.includes('"op":"ping"')), 'faults: --no-pong leaves pings unanswered');
+  const bad = msgs.filter((m) => {
+    try {
+      const d = JSON.parse(m.text);
+      if (!d.topic) { return false; }
+      return d.data.s !== 'BTCUSDT' || !/^[0-9.]+$/.test(d.data.b[0]?.[0] ?? '0') ||
+        !/^[0-9.]+$/.test(d.data.a[0]?.[0] ?? '0');
+    } catch { return true; }
+  });
+  check(bad.length > 0, `faults: malformed messages arrive (${bad.length} of ${msgs.length})`);
+  c2.kill('SIGINT');
+  check(await done === 0, 'faults: simulate exits 0 on SIGINT');
+  const usage = spawn(bin, ['simulate', '--stall', 'nowhere:3'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let err = '';
+  usage.stderr.on('data', (d) => { err += d; });
+  const ucode = await new Promise((res) => usage.on('exit', (code) => res(code)));
+  check(ucode === 2 && err.includes('--stall'), `bad --stall is a usage error (${ucode}: ${err.trim()})`);
+}
+
 try {
   check(await waitFor(() => out.includes('config snippet'), 10000), 'simulate prints its URLs');
   check(out.includes(`ws://127.0.0.1:${port + 1}/v5/public/spot`) &&
@@ -117,6 +155,7 @@ try {
   await bybit();
   await binance();
   await okx();
+  await faults();
 } catch (e) {
   check(false, `exception: ${e.stack}`);
 }
