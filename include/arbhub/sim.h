@@ -1,15 +1,14 @@
 /* SPDX-License-Identifier: MIT */
-/* The exchange simulator's core, without sockets: a deterministic (seeded) price process per
- * symbol, per-venue message generators that write byte-exact venue-shaped book-ticker and trade
- * messages, the venues' replies to subscribe/unsubscribe/ping, and a malformed-message fault
- * generator. `arbhub simulate` (and `serve --demo`) will serve these over loopback WebSockets:
- * a later ah_sim_start(loop, cfg) owns one struct ah_sim, calls ah_sim_next() at the configured
- * rate and routes each message to the connections of its venue that subscribed to its symbol and
- * channel, answering client frames with ah_sim_reply().
+/* The exchange simulator: a deterministic (seeded) price process per symbol, per-venue message
+ * generators that write byte-exact venue-shaped book-ticker and trade messages, the venues'
+ * replies to subscribe/unsubscribe/ping, a malformed-message fault generator, and (at the end
+ * of this header) the socket side: ah_sim_start() serves all four venues' WebSocket protocols
+ * on loopback, routing each message of the stream to the connections subscribed to its symbol
+ * and channel and answering client frames with ah_sim_reply().
  *
- * Threading: a struct ah_sim belongs to one thread (the simulator's loop); nothing here locks or
- * allocates after ah_sim_init(). Prices are integer ticks so the text written and the double a
- * parser reads back agree exactly. */
+ * Threading: a struct ah_sim (and a struct ah_sim_server) belongs to one thread, the
+ * simulator's loop; the core allocates nothing after ah_sim_init(). Prices are integer ticks so
+ * the text written and the double a parser reads back agree exactly. */
 #ifndef ARBHUB_SIM_H
 #define ARBHUB_SIM_H
 
@@ -21,6 +20,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <uv.h>
 
 #define AH_SIM_VENUES  4 /* binance, bybit, gateio, okx: index = enum ah_exchange_id - 1 */
 #define AH_SIM_SYMBOLS AH_CFG_SYMBOLS_MAX
@@ -72,6 +72,8 @@ struct ah_sim_symbol {
 
 struct ah_sim {
     struct ah_sim_rng rng;
+    int64_t start_us; /* ah_sim_init's start: steps are counted from it, so a seed's stream does
+                         not depend on the wall time it started at */
     int64_t now_us;
     int64_t last_step_us;    /* now_us at the last ah_sim_step() by ah_sim_next() */
     int64_t msg_interval_us; /* 1e6 / rate */
@@ -151,5 +153,68 @@ struct ah_sim_request {
  * AH_E_LIMIT (out is then unchanged), or -EINVAL for an ex that is no venue. */
 int ah_sim_reply(enum ah_exchange_id ex, const char *req, size_t len, uint64_t conn_id,
                  int64_t now_us, struct ah_sim_request *parsed, struct ah_msg_batch *out);
+/* The same, where only the symbols of sim (borrowed) are known: a topic naming another symbol,
+ * even an interned one, is answered like an unknown one (the venue's error). sim NULL = every
+ * interned symbol, as ah_sim_reply(). */
+int ah_sim_reply_served(const struct ah_sim *sim, enum ah_exchange_id ex, const char *req,
+                        size_t len, uint64_t conn_id, int64_t now_us, struct ah_sim_request *parsed,
+                        struct ah_msg_batch *out);
+
+/* ---- The simulator on sockets (src/sim/server.c) ----
+ *
+ * One struct ah_sim_server serves all four venues' WebSocket protocols on loopback through the
+ * net WS server: plain ws on sim.base_port + 0..3 and wss on + 4..7 (binance, bybit, gateio,
+ * okx), with a certificate generated at start-up. Paths as the venues use them: Binance
+ * /stream (combined streams: subscriptions in ?streams=a@bookTicker/b@trade, or SUBSCRIBE
+ * messages) and /ws, Bybit /v5/public/spot, Gate /ws/v4/, OKX /ws/v5/public. Client frames are
+ * answered with ah_sim_reply(); book tickers and trades stream at sim.rate messages per second
+ * in total (seeded: the same seed gives the same stream), each to the connections subscribed to
+ * its symbol and channel. Loop thread only. */
+
+/* Fault injection; a zeroed struct means none. */
+struct ah_sim_opts {
+    int64_t drop_every_ms;           /* close every client connection this often (0 = never) */
+    int64_t stall_ms[AH_SIM_VENUES]; /* venue alternates: sends for S, silent for S (0 = never) */
+    double malformed_per_s;          /* malformed messages per second, round-robin over venues */
+    bool no_pong;                    /* application pings are not answered */
+    bool any_port;                   /* ephemeral ports instead of sim.base_port (tests) */
+    const char *state_dir;           /* certificate directory (copied); NULL = new temp dir */
+};
+
+struct ah_sim_server;
+
+/* Generates the certificate (disk I/O: call at start-up), listens on the eight ports and starts
+ * streaming. Symbols: cfg->symbols (interned here); rate, seed, address and ports: cfg->sim.
+ * opts may be NULL. Returns 0 with *out set, -EINVAL (bad config), AH_E_TLS (certificate), or
+ * the listen error (e.g. -EADDRINUSE), logged. */
+int ah_sim_start(uv_loop_t *loop, const struct ah_cfg *cfg, const struct ah_sim_opts *opts,
+                 struct ah_sim_server **out) AH_MUST_CHECK;
+/* Closes every client (1001) and listener; the object frees itself once its handles closed
+ * (keep running the loop). Removes a certificate directory it created. Accepts NULL. */
+void ah_sim_stop(struct ah_sim_server *srv);
+
+/* The PEM certificate clients trust as ca_file (valid until ah_sim_stop). */
+const char *ah_sim_server_ca_file(const struct ah_sim_server *srv);
+/* The listening port of venue ex (plain or TLS), 0 for a non-venue. */
+int ah_sim_server_port(const struct ah_sim_server *srv, enum ah_exchange_id ex, bool tls);
+/* The venue's base URL as exchanges.<x>.ws_url wants it ("wss://127.0.0.1:9445/v5/public/spot").
+ * Returns its length, or AH_E_LIMIT / -EINVAL. */
+int ah_sim_server_url(const struct ah_sim_server *srv, enum ah_exchange_id ex, bool tls, char *out,
+                      size_t cap);
+/* Points cfg->exchanges[*] (ws_url, ca_file; rest_url emptied) at this simulator. */
+void ah_sim_server_configure(const struct ah_sim_server *srv, bool tls, struct ah_cfg *cfg);
+
+struct ah_sim_server_stats {
+    uint64_t sent[AH_SIM_VENUES];      /* market-data messages handed to clients, per venue */
+    uint64_t malformed[AH_SIM_VENUES]; /* malformed messages sent */
+    uint64_t dropped[AH_SIM_VENUES];   /* messages a client's full send queue refused */
+    uint64_t generated;                /* messages drawn from the stream */
+    uint64_t conns;                    /* client connections accepted */
+    uint64_t drops;                    /* connections closed by drop_every_ms */
+    uint64_t pings_unanswered;
+};
+void ah_sim_server_stats(const struct ah_sim_server *srv, struct ah_sim_server_stats *out);
+/* Open client connections of venue ex. */
+size_t ah_sim_server_clients(const struct ah_sim_server *srv, enum ah_exchange_id ex);
 
 #endif

@@ -132,7 +132,7 @@ int ah_sim_gen_trade(const struct ah_sim *sim, size_t i, enum ah_exchange_id ex,
 
 int ah_sim_next(struct ah_sim *sim, struct ah_sim_msg *msg, char *out, size_t cap)
 {
-    int64_t step_at = (sim->now_us / STEP_US + 1) * STEP_US;
+    int64_t step_at = sim->start_us + ((sim->now_us - sim->start_us) / STEP_US + 1) * STEP_US;
     uint64_t r;
     int n;
 

@@ -92,6 +92,7 @@ int ah_sim_init(struct ah_sim *sim, const struct ah_cfg_sim *cfg, const ah_symbo
     }
     memset(sim, 0, sizeof(*sim));
     ah_sim_rng_seed(&sim->rng, cfg->seed);
+    sim->start_us = start_us;
     sim->now_us = start_us;
     sim->last_step_us = start_us;
     sim->msg_interval_us = cfg->rate >= 1000000 ? 1 : 1000000 / cfg->rate;

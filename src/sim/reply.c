@@ -17,6 +17,7 @@
 
 struct ctx {
     enum ah_exchange_id ex;
+    const struct ah_sim *served; /* NULL = every interned symbol is served */
     struct ah_json j;
     uint64_t conn_id;
     int64_t now_us;
@@ -39,6 +40,24 @@ static ah_symbol_t find_vsym(enum ah_exchange_id ex, const char *s, size_t n)
         }
     }
     return 0;
+}
+
+static bool is_served(const struct ah_sim *sim, ah_symbol_t sym)
+{
+    for (size_t i = 0; sim && i < sim->n_syms; i++) {
+        if (sim->s[i].sym == sym) {
+            return true;
+        }
+    }
+    return !sim;
+}
+
+/* Venue symbol text -> id, 0 when unknown or not served by this simulator. */
+static ah_symbol_t find_sym(const struct ctx *c, const char *s, size_t n)
+{
+    ah_symbol_t sym = find_vsym(c->ex, s, n);
+
+    return sym != 0 && is_served(c->served, sym) ? sym : 0;
 }
 
 static void add_topic(struct ctx *c, ah_symbol_t sym, unsigned chan)
@@ -138,7 +157,7 @@ static void reply_binance(struct ctx *c)
         unsigned chan = rest == 10 && memcmp(at + 1, "bookTicker", 10) == 0 ? AH_CHAN_BBO
                         : rest == 5 && memcmp(at + 1, "trade", 5) == 0      ? AH_CHAN_TRADE
                                                                             : 0;
-        add_topic(c, find_vsym(c->ex, p, (size_t)(at - p)), chan);
+        add_topic(c, find_sym(c, p, (size_t)(at - p)), chan);
     }
     ah_sim__str(&w, "{\"result\":null,\"id\":");
     if (id >= 0) {
@@ -186,9 +205,9 @@ static void reply_bybit(struct ctx *c)
         const char *p = c->j.s + c->j.tok[t].start;
         size_t n = (size_t)(c->j.tok[t].end - c->j.tok[t].start), before = c->req->n_unknown;
         if (n > 12 && memcmp(p, "orderbook.1.", 12) == 0) {
-            add_topic(c, find_vsym(c->ex, p + 12, n - 12), AH_CHAN_BBO);
+            add_topic(c, find_sym(c, p + 12, n - 12), AH_CHAN_BBO);
         } else if (n > 12 && memcmp(p, "publicTrade.", 12) == 0) {
-            add_topic(c, find_vsym(c->ex, p + 12, n - 12), AH_CHAN_TRADE);
+            add_topic(c, find_sym(c, p + 12, n - 12), AH_CHAN_TRADE);
         } else {
             c->req->n_unknown++;
         }
@@ -220,8 +239,8 @@ static void reply_okx_arg(struct ctx *c, int arg, bool sub)
     struct ah_sim_wr w;
 
     if (ah_json_is(&c->j, inst, JSMN_STRING)) {
-        sym = find_vsym(c->ex, c->j.s + c->j.tok[inst].start,
-                        (size_t)(c->j.tok[inst].end - c->j.tok[inst].start));
+        sym = find_sym(c, c->j.s + c->j.tok[inst].start,
+                       (size_t)(c->j.tok[inst].end - c->j.tok[inst].start));
     }
     add_topic(c, sym, chan);
     begin(c, &w);
@@ -312,10 +331,10 @@ static void reply_gateio(struct ctx *c)
     for (int k = 0; ah_json_is(&c->j, pl, JSMN_ARRAY) && k < c->j.tok[pl].size; k++) {
         int t = ah_json_at(&c->j, pl, k);
         size_t before = c->req->n_unknown;
-        add_topic(c,
-                  find_vsym(c->ex, c->j.s + c->j.tok[t].start,
-                            (size_t)(c->j.tok[t].end - c->j.tok[t].start)),
-                  chan);
+        add_topic(
+            c,
+            find_sym(c, c->j.s + c->j.tok[t].start, (size_t)(c->j.tok[t].end - c->j.tok[t].start)),
+            chan);
         bad = bad < 0 && c->req->n_unknown > before ? t : bad;
     }
     gate_head(c, &w, ch, ev);
@@ -332,8 +351,16 @@ static void reply_gateio(struct ctx *c)
 int ah_sim_reply(enum ah_exchange_id ex, const char *req, size_t len, uint64_t conn_id,
                  int64_t now_us, struct ah_sim_request *parsed, struct ah_msg_batch *out)
 {
+    return ah_sim_reply_served(NULL, ex, req, len, conn_id, now_us, parsed, out);
+}
+
+int ah_sim_reply_served(const struct ah_sim *sim, enum ah_exchange_id ex, const char *req,
+                        size_t len, uint64_t conn_id, int64_t now_us, struct ah_sim_request *parsed,
+                        struct ah_msg_batch *out)
+{
     jsmntok_t toks[REQ_TOKENS];
-    struct ctx c = {.ex = ex, .conn_id = conn_id, .now_us = now_us, .req = parsed, .out = out};
+    struct ctx c = {
+        .ex = ex, .served = sim, .conn_id = conn_id, .now_us = now_us, .req = parsed, .out = out};
     size_t used0 = out->used, n0 = out->n_msgs;
     struct ah_sim_wr w;
 

@@ -27,4 +27,8 @@ void ah_sim__vsym(struct ah_sim_wr *w, enum ah_exchange_id ex, ah_symbol_t sym, 
 /* Length written, or AH_E_LIMIT when it did not fit (leaves room for a NUL, which it writes). */
 int ah_sim__finish(struct ah_sim_wr *w);
 
+/* Makes a P-256 key and a self-signed certificate for localhost/127.0.0.1 and writes them as PEM
+ * (key mode 0600). Returns 0 or AH_E_TLS (logged). */
+int ah_sim__make_cert(const char *cert_path, const char *key_path);
+
 #endif

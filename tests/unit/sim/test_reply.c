@@ -136,12 +136,42 @@ static void test_errors_parse_back(void **st)
     free(feed);
 }
 
+/* Only the simulator's own symbols are known to ah_sim_reply_served: an interned symbol it does
+ * not serve gets the venue's error, like a symbol the venue does not list. */
+static void test_served_symbols(void **st)
+{
+    struct ah_cfg_sim cfg;
+    struct ah_sim *sim = ah_xcalloc(1, sizeof(*sim));
+    struct ah_feed *feed = ah_xcalloc(1, sizeof(*feed));
+    struct ah_sim_request r;
+    const char *req = "{\"req_id\":\"x\",\"op\":\"subscribe\",\"args\":[\"orderbook.1."
+                      "BTCUSDT\",\"orderbook.1.ETHUSDT\"]}";
+
+    (void)st;
+    sim_cfg(&cfg, 1);
+    assert_int_equal(ah_sim_init(sim, &cfg, test_syms, 1, 0), 0); /* BTC-USDT only */
+    ah_feed_init(feed, ah_exchange_ops(AH_EX_BYBIT), NULL, NULL);
+    ah_msg_batch_init(&out, buf, sizeof(buf));
+    assert_int_equal(ah_sim_reply(AH_EX_BYBIT, req, strlen(req), 1, 0, &r, &out), 1);
+    assert_int_equal(r.n_topics, 2);
+    assert_int_equal(r.n_unknown, 0);
+    ah_msg_batch_init(&out, buf, sizeof(buf));
+    assert_int_equal(ah_sim_reply_served(sim, AH_EX_BYBIT, req, strlen(req), 1, 0, &r, &out), 1);
+    assert_int_equal(r.n_topics, 1);
+    assert_int_equal(r.sym[0], test_syms[0]);
+    assert_int_equal(r.n_unknown, 1);
+    assert_int_equal(ah_feed_parse(feed, buf, out.len[0], 1), AH_FEED_ERROR);
+    free(feed);
+    free(sim);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_round_trip),
         cmocka_unit_test(test_exact),
         cmocka_unit_test(test_errors_parse_back),
+        cmocka_unit_test(test_served_symbols),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

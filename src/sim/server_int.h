@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: MIT */
+/* Internals of the simulator's socket side shared by server.c (lifecycle, streaming, faults) and
+ * server_conn.c (one venue client: subscriptions and replies). Loop thread only. */
+#ifndef ARBHUB_SIM_SERVER_INT_H
+#define ARBHUB_SIM_SERVER_INT_H
+
+#include "arbhub/sim.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <uv.h>
+
+struct ah_ws_conn;
+struct ah_http_server;
+struct ah_tls_ctx;
+struct ah_http_req;
+
+struct ah_sim_client {
+    struct ah_sim_server *srv;
+    struct ah_ws_conn *ws;
+    enum ah_exchange_id ex;
+    bool any_sub;
+    bool raw; /* Binance /ws: raw stream payloads, not the combined-stream wrapper */
+    uint8_t subs[AH_SIM_SYMBOLS]; /* AH_CHAN_* bits per symbol index */
+    struct ah_sim_client *prev, *next;
+};
+
+struct ah_sim_venue {
+    enum ah_exchange_id ex;
+    struct ah_sim_server *srv;
+    struct ah_http_server *http[2]; /* plain, TLS */
+    struct ah_sim_client *clients;
+    size_t n_clients;
+};
+
+struct ah_sim_server {
+    uv_loop_t *loop;
+    struct ah_sim_opts o;
+    struct ah_sim sim;
+    struct ah_sim_venue v[AH_SIM_VENUES];
+    struct ah_tls_ctx *tls;
+    uv_timer_t tick;
+    int64_t rate;
+    int64_t start_ms, last_ms, last_drop_ms;
+    double carry, mal_carry;
+    uint64_t mal_next;
+    size_t n_clients;
+    bool stopping;
+    bool own_dir;
+    char listen_addr[64];
+    char dir[200];
+    char ca_file[256];
+    char key_file[256];
+    struct ah_sim_server_stats st;
+    char msg[8192];
+    char reply_buf[16384];
+};
+
+/* server_conn.c: the WS endpoint callbacks (user = struct ah_sim_venue). */
+void ah_sim__on_open(struct ah_ws_conn *conn, const struct ah_http_req *req, void *user);
+void ah_sim__on_msg(struct ah_ws_conn *conn, const uint8_t *data, size_t len, bool is_text,
+                    void *user);
+void ah_sim__on_close(struct ah_ws_conn *conn, int code, const char *reason, void *user);
+/* Index of symbol id in the simulator, or -1. */
+int ah_sim__sym_index(const struct ah_sim *sim, ah_symbol_t sym);
+
+#endif
