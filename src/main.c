@@ -5,6 +5,7 @@
 
 #include "arbhub/cli.h"
 #include "arbhub/commands.h"
+#include "arbhub/sim.h"
 
 static const struct ah_cmd *const commands[] = {
     &ah_cmd_serve, &ah_cmd_trade, &ah_cmd_analyze, &ah_cmd_simulate, &ah_cmd_lake,
@@ -26,6 +27,7 @@ static void usage(FILE *out)
 
 int main(int argc, char **argv)
 {
+    ah_cmd_serve_set_demo(ah_sim_demo_start, ah_sim_demo_stop);
     if (argc < 2) {
         usage(stderr);
         return AH_EXIT_USAGE;

@@ -217,4 +217,10 @@ void ah_sim_server_stats(const struct ah_sim_server *srv, struct ah_sim_server_s
 /* Open client connections of venue ex. */
 size_t ah_sim_server_clients(const struct ah_sim_server *srv, enum ah_exchange_id ex);
 
+/* serve --demo entry points (src/sim/demo.c), matching ah_demo_start_fn / ah_demo_stop_fn in
+ * commands.h: start the simulator with ephemeral ports when sim.base_port is 0 and point
+ * cfg's exchanges at it over wss. */
+int ah_sim_demo_start(uv_loop_t *loop, struct ah_cfg *cfg, void **handle);
+void ah_sim_demo_stop(void *handle);
+
 #endif

@@ -14,6 +14,7 @@
 
 #include "arbhub/clock.h"
 #include "arbhub/commands.h"
+#include "arbhub/curl_loop.h"
 #include "arbhub/err.h"
 #include "arbhub/hub.h"
 #include "arbhub/hub_server.h"
@@ -21,6 +22,7 @@
 #include "arbhub/lake.h"
 #include "arbhub/log.h"
 #include "arbhub/registry.h"
+#include "arbhub/venue.h"
 #include "arbhub/xalloc.h"
 
 static struct ah_opt opts[] = {
@@ -54,6 +56,8 @@ struct serve {
     struct ah_hub_server *server;
     struct ah_hub_summary *summary;
     struct ah_lake_writer *lake;
+    struct ah_venue *venues[AH_EX__COUNT];
+    struct ah_curl_loop *curl;
     uint64_t published[AH_EV__COUNT][AH_EX__COUNT]; /* by type and exchange, for the report */
     void *demo;
     bool stopping;
@@ -68,6 +72,12 @@ static void shutdown_all(struct serve *sv, const char *why)
     AH_INFO("serve", "shutting down (%s)", why);
     ah_hub_server_stop(sv->server);
     ah_hub_summary_stop(sv->summary);
+    for (int x = 0; x < AH_EX__COUNT; x++) {
+        ah_venue_destroy(sv->venues[x]);
+        sv->venues[x] = NULL;
+    }
+    ah_curl_loop_destroy(sv->curl);
+    sv->curl = NULL;
     if (sv->demo != NULL && demo_stop != NULL) {
         demo_stop(sv->demo);
     }
@@ -211,6 +221,41 @@ static int parse_opts(struct ah_cli_ctx *ctx, int64_t *duration_s)
     return 0;
 }
 
+/* One venue per enabled exchange, publishing on the bus. Symbol discovery runs through libcurl
+ * on the loop when a REST URL is set (the demo clears it). */
+static int start_venues(struct serve *sv)
+{
+    const struct ah_cfg *cfg = &sv->ctx->cfg;
+    struct ah_venue_opts vopts = {0};
+    int n = 0;
+    int rc;
+
+    rc = ah_curl_loop_create(&sv->curl, &sv->loop);
+    if (rc < 0) {
+        AH_ERROR("serve", "libcurl: %s", ah_strerror(rc));
+        return rc;
+    }
+    vopts.curl = sv->curl;
+    for (int x = 1; x < AH_EX__COUNT; x++) {
+        if (!cfg->exchanges[x].enabled) {
+            continue;
+        }
+        rc = ah_venue_create(&sv->venues[x], &sv->loop, sv->bus, cfg, (enum ah_exchange_id)x,
+                             &vopts);
+        if (rc < 0) {
+            AH_ERROR("serve",
+                     "%s: cannot start the feed (%s): check exchanges.%s.ws_url and ca_file",
+                     ah_exchange_name((enum ah_exchange_id)x), ah_strerror(rc),
+                     ah_exchange_name((enum ah_exchange_id)x));
+            return rc;
+        }
+        n++;
+    }
+    ah_hub_set_venue_counters(sv->hub, ah_venue_hub_counters, sv->venues);
+    AH_INFO("serve", "%d exchange feed(s) starting for %d symbol(s)", n, cfg->n_symbols);
+    return 0;
+}
+
 static int start(struct serve *sv, const char *token, int64_t duration_s)
 {
     struct ah_cfg *cfg = &sv->ctx->cfg;
@@ -224,15 +269,6 @@ static int start(struct serve *sv, const char *token, int64_t duration_s)
         rc = demo_start(&sv->loop, cfg, &sv->demo);
         if (rc < 0) {
             AH_ERROR("serve", "--demo: cannot start the simulator: %s", ah_strerror(rc));
-            return -1;
-        }
-    }
-    for (int x = 1; x < AH_EX__COUNT; x++) {
-        if (cfg->exchanges[x].enabled) {
-            AH_ERROR("serve",
-                     "exchange feeds are not wired into serve yet (%s is enabled); "
-                     "disable every exchange to run the API alone",
-                     ah_exchange_name((enum ah_exchange_id)x));
             return -1;
         }
     }
@@ -255,6 +291,10 @@ static int start(struct serve *sv, const char *token, int64_t duration_s)
     if (rc < 0) {
         AH_ERROR("serve", "cannot listen on %s:%d: %s", cfg->server.listen_addr, cfg->server.port,
                  ah_strerror(rc));
+        return -1;
+    }
+    rc = start_venues(sv);
+    if (rc < 0) {
         return -1;
     }
     sv->summary = ah_hub_summary_start(&sv->loop, sv->hub, cfg->analyzer.out_dir);

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /* Slow-client policy for the hub's WebSocket clients (loop thread): send now while the
  * transport has room, otherwise conflate latest values per key and queue trades with drops.
- * Pending keys keep first-dirtied order in a FIFO so a flush is fair across symbols. */
+ * Pending keys are flushed in the order of their last update (a key moves to the back when a
+ * newer value replaces its pending one), so a value never overtakes one it was derived from: a
+ * spread is sent after the ticker that produced it. */
 #include "arbhub/fanout.h"
 
 #include <stdlib.h>
@@ -11,10 +13,14 @@
 
 #define MSG_MAX 1024
 
+#define NIL UINT32_MAX
+
 struct slot {
     uint32_t key; /* 0 = empty */
     bool dirty;
     uint8_t ch;
+    uint32_t prev; /* pending list links (slot indexes), NIL at the ends */
+    uint32_t next;
     struct ah_event ev;
 };
 
@@ -24,8 +30,8 @@ struct ah_fanout_client {
     void *conn;
     struct ah_hub_filter filter;
     struct slot *slots; /* open addressing, keys_cap entries */
-    uint32_t *dirty;    /* ring of slot indexes in first-dirtied order */
-    size_t dirty_head;
+    uint32_t head;      /* pending list, oldest update first */
+    uint32_t tail;
     size_t n_dirty;
     struct ah_event *trades; /* ring */
     size_t trades_head;
@@ -56,7 +62,7 @@ struct ah_fanout_client *ah_fanout_client_create(const struct ah_fanout_cfg *cfg
     c->sink = sink;
     c->conn = conn;
     c->slots = ah_xcalloc(c->cfg.keys_cap, sizeof(*c->slots));
-    c->dirty = ah_xcalloc(c->cfg.keys_cap, sizeof(*c->dirty));
+    c->head = c->tail = NIL;
     c->trades = ah_xcalloc(c->cfg.trades_cap, sizeof(*c->trades));
     return c;
 }
@@ -67,7 +73,6 @@ void ah_fanout_client_destroy(struct ah_fanout_client *c)
         return;
     }
     free(c->slots);
-    free(c->dirty);
     free(c->trades);
     free(c);
 }
@@ -139,6 +144,40 @@ static bool send_gap(struct ah_fanout_client *c)
     return true;
 }
 
+static void unlink_slot(struct ah_fanout_client *c, uint32_t i)
+{
+    struct slot *s = &c->slots[i];
+
+    if (s->prev != NIL) {
+        c->slots[s->prev].next = s->next;
+    } else {
+        c->head = s->next;
+    }
+    if (s->next != NIL) {
+        c->slots[s->next].prev = s->prev;
+    } else {
+        c->tail = s->prev;
+    }
+    s->dirty = false;
+    c->n_dirty--;
+}
+
+static void append_slot(struct ah_fanout_client *c, uint32_t i)
+{
+    struct slot *s = &c->slots[i];
+
+    s->prev = c->tail;
+    s->next = NIL;
+    if (c->tail != NIL) {
+        c->slots[c->tail].next = i;
+    } else {
+        c->head = i;
+    }
+    c->tail = i;
+    s->dirty = true;
+    c->n_dirty++;
+}
+
 static void conflate(struct ah_fanout_client *c, enum ah_hub_channel ch, const struct ah_event *ev)
 {
     uint32_t key = key_of(ch, ev);
@@ -152,14 +191,12 @@ static void conflate(struct ah_fanout_client *c, enum ah_hub_channel ch, const s
         }
         if (s->key == key && s->dirty) {
             c->stats.conflated++;
-        } else {
-            s->key = key;
-            s->dirty = true;
-            s->ch = (uint8_t)ch;
-            c->dirty[(c->dirty_head + c->n_dirty) & mask] = (uint32_t)i;
-            c->n_dirty++;
+            unlink_slot(c, (uint32_t)i);
         }
+        s->key = key;
+        s->ch = (uint8_t)ch;
         s->ev = *ev;
+        append_slot(c, (uint32_t)i);
         return;
     }
     c->stats.keys_full++;
@@ -210,18 +247,15 @@ int ah_fanout_offer(struct ah_fanout_client *c, enum ah_hub_channel ch, const st
 int ah_fanout_flush(struct ah_fanout_client *c)
 {
     int sent = 0;
-    size_t mask = c->cfg.keys_cap - 1;
 
     if (too_slow(c)) {
         return -1;
     }
     while (has_room(c) && (c->n_dirty > 0 || c->n_trades > 0 || c->owed_gap > 0)) {
         if (c->n_dirty > 0) {
-            struct slot *s = &c->slots[c->dirty[c->dirty_head]];
-            c->dirty_head = (c->dirty_head + 1) & mask;
-            c->n_dirty--;
-            s->dirty = false;
-            sent += send_event(c, (enum ah_hub_channel)s->ch, &s->ev);
+            uint32_t i = c->head;
+            unlink_slot(c, i);
+            sent += send_event(c, (enum ah_hub_channel)c->slots[i].ch, &c->slots[i].ev);
         }
         if (c->owed_gap > 0) {
             if (!send_gap(c)) {

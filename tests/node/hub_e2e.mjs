@@ -9,11 +9,11 @@
 import { spawn, execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import WebSocket from 'ws';
 import { DuckDBInstance } from '@duckdb/node-api';
 
-const bin = process.argv[2];
+const bin = resolve(process.argv[2]);
 let passed = 0;
 let failed = 0;
 function check(name, ok, detail = '') {

@@ -49,8 +49,8 @@ check "bad type" 2 "arbhub: config error: $tmp/bad1.json: exchanges.bybit.taker_
 echo '{"lake":{"rolover_s":5}}' >"$tmp/bad2.json"
 check "unknown key" 2 "arbhub: config error: $tmp/bad2.json: lake.rolover_s: unknown key" \
     "$bin" analyze --config "$tmp/bad2.json"
-echo '{"server":{"port":0}}' >"$tmp/bad3.json"
-check "bad range" 2 "arbhub: config error: $tmp/bad3.json: server.port: 0 is out of range 1..65535" \
+echo '{"server":{"port":-1}}' >"$tmp/bad3.json"
+check "bad range" 2 "arbhub: config error: $tmp/bad3.json: server.port: -1 is out of range 0..65535" \
     "$bin" trade --config "$tmp/bad3.json"
 check "missing file" 2 "arbhub: config error: $tmp/none.json: cannot open: No such file or directory" \
     "$bin" serve --config "$tmp/none.json"

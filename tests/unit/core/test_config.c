@@ -23,7 +23,7 @@ struct bad_case {
 static const struct bad_case bad_cases[] = {
     {"{\"exchanges\":{\"bybit\":{\"taker_fee_bps\":\"x\"}}}",
      "exchanges.bybit.taker_fee_bps: expected a number, got \"x\""},
-    {"{\"server\":{\"port\":70000}}", "server.port: 70000 is out of range 1..65535"},
+    {"{\"server\":{\"port\":70000}}", "server.port: 70000 is out of range 0..65535"},
     {"{\"server\":{\"port\":80.5}}", "server.port: expected a whole number, got 80.5"},
     {"{\"servr\":{}}", "servr: unknown key"},
     {"{\"server\":{\"prot\":1}}", "server.prot: unknown key"},

@@ -125,6 +125,41 @@ static void test_direct_and_conflated(void **state)
     ah_fanout_client_destroy(c);
 }
 
+/* A newer value moves its key to the back: a spread updated after a ticker is never flushed
+ * before that ticker, even if the spread's key was pending first. */
+static void test_flush_follows_last_update(void **state)
+{
+    struct fake f = {0};
+    struct ah_fanout_client *c = client(&f);
+    struct ah_event t1 = ticker(btc, AH_EX_BINANCE, 100);
+    struct ah_event t2 = ticker(btc, AH_EX_BINANCE, 101);
+    struct ah_event e1 = ticker(eth, AH_EX_BINANCE, 50);
+    struct ah_event e2 = ticker(eth, AH_EX_BINANCE, 51);
+
+    (void)state;
+    f.queued = 5000;
+    ah_fanout_offer(c, AH_CH_TICKERS, &t1, NULL, 0); /* pending: BTC */
+    ah_fanout_offer(c, AH_CH_TICKERS, &e1, NULL, 0); /* pending: BTC, ETH */
+    ah_fanout_offer(c, AH_CH_TICKERS, &t2, NULL, 0); /* pending: ETH, BTC(101) */
+    f.queued = 0;
+    assert_int_equal(ah_fanout_flush(c), 2);
+    assert_non_null(
+        strstr(f.log[0], "\"symbol\":\"ETH-USDT\",\"exchange\":\"binance\",\"bid\":50,"));
+    assert_non_null(
+        strstr(f.log[1], "\"symbol\":\"BTC-USDT\",\"exchange\":\"binance\",\"bid\":101,"));
+    /* Updating a key again while others wait moves it behind them once more. */
+    f.queued = 5000;
+    ah_fanout_offer(c, AH_CH_TICKERS, &e2, NULL, 0);
+    ah_fanout_offer(c, AH_CH_TICKERS, &t1, NULL, 0);
+    ah_fanout_offer(c, AH_CH_TICKERS, &e1, NULL, 0);
+    f.queued = 0;
+    assert_int_equal(ah_fanout_flush(c), 2);
+    assert_non_null(strstr(f.log[2], "\"symbol\":\"BTC-USDT\""));
+    assert_non_null(
+        strstr(f.log[3], "\"symbol\":\"ETH-USDT\",\"exchange\":\"binance\",\"bid\":50,"));
+    ah_fanout_client_destroy(c);
+}
+
 static void test_trades_dropped_with_gap(void **state)
 {
     struct fake f = {0};
@@ -179,6 +214,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_direct_and_conflated),
+        cmocka_unit_test(test_flush_follows_last_update),
         cmocka_unit_test(test_trades_dropped_with_gap),
         cmocka_unit_test(test_hard_limit_disconnects),
     };
