@@ -167,9 +167,10 @@ int ah_sim_reply_served(const struct ah_sim *sim, enum ah_exchange_id ex, const 
  * okx), with a certificate generated at start-up. Paths as the venues use them: Binance
  * /stream (combined streams: subscriptions in ?streams=a@bookTicker/b@trade, or SUBSCRIBE
  * messages) and /ws, Bybit /v5/public/spot, Gate /ws/v4/, OKX /ws/v5/public. Client frames are
- * answered with ah_sim_reply(); book tickers and trades stream at sim.rate messages per second
- * in total (seeded: the same seed gives the same stream), each to the connections subscribed to
- * its symbol and channel. Loop thread only. */
+ * answered with ah_sim_reply_served(); book tickers and trades stream at sim.rate messages per
+ * second in total (seeded: the same seed gives the same stream), each held back for its venue's
+ * latency and then sent to the connections subscribed to its symbol and channel. Loop thread
+ * only. */
 
 /* Fault injection; a zeroed struct means none. */
 struct ah_sim_opts {

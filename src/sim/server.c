@@ -53,22 +53,59 @@ static bool raw_payload(const char *msg, size_t len, const char **out, size_t *o
     return true;
 }
 
-static void route(struct ah_sim_server *s, const struct ah_sim_msg *m)
+static void route(struct ah_sim_server *s, struct ah_sim_venue *v, size_t sym_index, unsigned chan,
+                  const char *text, size_t text_len)
 {
-    struct ah_sim_venue *v = &s->v[m->ex - 1];
+    size_t vi = (size_t)v->ex - 1;
 
     for (struct ah_sim_client *cl = v->clients; cl; cl = cl->next) {
-        const char *data = s->msg;
-        size_t len = m->len;
+        const char *data = text;
+        size_t len = text_len;
 
-        if (!(cl->subs[m->sym_index] & m->chan) ||
-            (cl->raw && !raw_payload(s->msg, m->len, &data, &len))) {
+        if (!(cl->subs[sym_index] & chan) ||
+            (cl->raw && !raw_payload(text, text_len, &data, &len))) {
             continue;
         }
         if (ah_ws_conn_send(cl->ws, data, len, true) == 0) {
-            s->st.sent[m->ex - 1]++;
+            s->st.sent[vi]++;
         } else {
-            s->st.dropped[m->ex - 1]++;
+            s->st.dropped[vi]++;
+        }
+    }
+}
+
+/* Holds the message back for the venue's latency; sends it now when it cannot be held. */
+static void delay(struct ah_sim_server *s, const struct ah_sim_msg *m, int64_t now_ms)
+{
+    struct ah_sim_venue *v = &s->v[m->ex - 1];
+    struct ah_sim_delayed *d;
+
+    if (v->latency_ms <= 0 || m->len > AH_SIM_DELAY_BYTES ||
+        v->delay_tail - v->delay_head >= AH_SIM_DELAY_SLOTS) {
+        route(s, v, m->sym_index, m->chan, s->msg, m->len);
+        return;
+    }
+    d = &v->delay[v->delay_tail++ & (AH_SIM_DELAY_SLOTS - 1)];
+    d->due_ms = now_ms + v->latency_ms;
+    d->len = (uint16_t)m->len;
+    d->sym_index = (uint16_t)m->sym_index;
+    d->chan = (uint8_t)m->chan;
+    memcpy(d->text, s->msg, m->len);
+}
+
+static void flush_due(struct ah_sim_server *s, int64_t now_ms)
+{
+    for (size_t vi = 0; vi < AH_SIM_VENUES; vi++) {
+        struct ah_sim_venue *v = &s->v[vi];
+
+        while (v->delay_head < v->delay_tail) {
+            const struct ah_sim_delayed *d = &v->delay[v->delay_head & (AH_SIM_DELAY_SLOTS - 1)];
+
+            if (d->due_ms > now_ms) {
+                break;
+            }
+            v->delay_head++;
+            route(s, v, d->sym_index, d->chan, d->text, d->len);
         }
     }
 }
@@ -98,9 +135,10 @@ static void stream(struct ah_sim_server *s, int64_t now_ms)
         }
         s->st.generated++;
         if (!stalled(s, (size_t)m.ex - 1, now_ms)) {
-            route(s, &m);
+            delay(s, &m, now_ms);
         }
     }
+    flush_due(s, now_ms);
 }
 
 static void malformed(struct ah_sim_server *s, int64_t now_ms)
@@ -143,6 +181,9 @@ static void on_tick_closed(uv_handle_t *h)
     struct ah_sim_server *s = h->data;
 
     ah_tls_destroy(s->tls);
+    for (size_t vi = 0; vi < AH_SIM_VENUES; vi++) {
+        free(s->v[vi].delay);
+    }
     if (s->own_dir) {
         (void)unlink(s->ca_file);
         (void)unlink(s->key_file);
@@ -263,8 +304,12 @@ int ah_sim_start(uv_loop_t *loop, const struct ah_cfg *cfg, const struct ah_sim_
     for (size_t vi = 0; vi < AH_SIM_VENUES; vi++) {
         s->v[vi].ex = (enum ah_exchange_id)(vi + 1);
         s->v[vi].srv = s;
+        s->v[vi].delay = ah_xcalloc(AH_SIM_DELAY_SLOTS, sizeof(*s->v[vi].delay));
     }
     rc = init_sim(s, cfg);
+    for (size_t vi = 0; rc == 0 && vi < AH_SIM_VENUES; vi++) {
+        s->v[vi].latency_ms = (s->sim.latency_us[vi] + 999) / 1000;
+    }
     if (rc == 0) {
         rc = make_identity(s, opts ? opts->state_dir : NULL);
     }

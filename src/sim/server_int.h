@@ -26,8 +26,22 @@ struct ah_sim_client {
     struct ah_sim_client *prev, *next;
 };
 
+/* Messages held back for the venue's latency (FIFO: one latency per venue). */
+#define AH_SIM_DELAY_SLOTS 2048 /* power of two */
+#define AH_SIM_DELAY_BYTES 480  /* longer messages go out at once */
+struct ah_sim_delayed {
+    int64_t due_ms;
+    uint16_t len;
+    uint16_t sym_index;
+    uint8_t chan;
+    char text[AH_SIM_DELAY_BYTES];
+};
+
 struct ah_sim_venue {
     enum ah_exchange_id ex;
+    int64_t latency_ms;
+    struct ah_sim_delayed *delay; /* AH_SIM_DELAY_SLOTS, heap */
+    uint64_t delay_head, delay_tail;
     struct ah_sim_server *srv;
     struct ah_http_server *http[2]; /* plain, TLS */
     struct ah_sim_client *clients;
