@@ -169,14 +169,16 @@ void ah_an_csv_close(struct ah_an_source *src);
  * (time = recv_ts, the local receive time) and the `gap` rows of the `status` table. Opening
  * lists the files (--from/--to prune hour folders and row groups by their recv_ts statistics)
  * and reads only the symbol column of each row group to index which row groups hold which
- * symbol; load() then decodes just those row groups (columns recv_ts, exchange, symbol,
- * bid_px, ask_px), so memory is one symbol's rows plus one row group per worker. Corrupt or
+ * symbol and how many rows; symbols are then grouped into load batches of about 4M rows (or
+ * one symbol), and the first load() of a batch decodes just the row groups of its symbols
+ * (columns recv_ts, exchange, symbol, bid_px, ask_px) once for all of them. Memory is about
+ * `threads` batches, never the whole lake (threads = the engine's worker count). Corrupt or
  * unreadable files are named on stderr, counted in skipped_files and left out. flt is copied
  * but flt->symbols is borrowed until ah_an_lake_close. progress: a progress line on stderr
  * while indexing. Returns 0, or a negative code with a message on stderr (-ENOENT: no
  * tickers table under root). Main thread; load/release are thread-safe. */
 int ah_an_lake_open(struct ah_an_source *src, const char *root, const struct ah_an_csv_filter *flt,
-                    bool progress) AH_MUST_CHECK;
+                    int threads, bool progress) AH_MUST_CHECK;
 void ah_an_lake_close(struct ah_an_source *src);
 
 #endif

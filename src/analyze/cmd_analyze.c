@@ -214,7 +214,7 @@ static int open_source(struct ah_cli_ctx *ctx, const struct run_opts *r, struct 
         return AH_E_CONFIG;
     }
     return ah_an_lake_open(src, ctx->argc > 0 ? ctx->argv[0] : ctx->cfg.lake.path, &r->flt,
-                           r->p.progress);
+                           r->p.threads, r->p.progress);
 }
 
 static int report(const struct run_opts *r, struct ah_an_report *rep)

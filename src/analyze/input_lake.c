@@ -1,9 +1,8 @@
 /* SPDX-License-Identifier: MIT */
-/* The analyzer's Parquet lake source: an index pass reads only the symbol column of every
- * tickers row group to learn which row groups hold which symbol; load() then decodes just
- * those row groups with the five columns it needs, so memory is one symbol's rows plus one
- * row group per worker. Opened on the main thread; load/release are thread-safe. */
-#include "analyze_int.h"
+/* The analyzer's Parquet lake source, opening side: lists the tickers files, and an index
+ * pass reads only the symbol column of every row group in the window to learn which row
+ * groups hold which symbol and how many rows; input_lake_load.c does the loads. Main thread. */
+#include "input_lake.h"
 #include "arbhub/clock.h"
 #include "arbhub/err.h"
 #include "arbhub/lake.h"
@@ -22,34 +21,7 @@
  * files up to this long after --to are listed and pruned by their statistics. */
 #define LATE_SLACK_US (3600LL * 1000000)
 
-enum { C_TS, C_EX, C_SYM, C_BID, C_ASK, C__N };
-
 static const char *const tick_cols[C__N] = {"recv_ts", "exchange", "symbol", "bid_px", "ask_px"};
-
-struct ref {
-    uint32_t file, rg;
-};
-
-struct lsym {
-    char name[AH_SYMBOL_NAME_MAX];
-    struct ref *refs;
-    size_t n, cap;
-};
-
-struct lake_src {
-    struct ah_an_source *src;
-    struct ah_an_csv_filter flt;
-    char **paths;
-    size_t n_paths;
-    atomic_uchar *bad; /* per file: set once the file was named and counted */
-    struct lsym *syms;
-    size_t n_syms;
-    int32_t *hash; /* open addressing over syms while indexing (-1 = empty) */
-    size_t hcap;
-    struct ah_an__lgap *gaps;
-    size_t n_gaps;
-    pthread_mutex_t mu; /* src->quality, bad_lines, skipped_files during loads */
-};
 
 static uint64_t hash_str(const char *s, size_t len)
 {
@@ -61,7 +33,7 @@ static uint64_t hash_str(const char *s, size_t len)
     return h;
 }
 
-static void hash_grow(struct lake_src *L)
+static void hash_grow(struct lk_src *L)
 {
     free(L->hash);
     L->hcap = L->hcap ? L->hcap * 2 : 64;
@@ -78,7 +50,7 @@ static void hash_grow(struct lake_src *L)
 }
 
 /* The symbol named s[0..len), added when new. */
-static struct lsym *sym_get(struct lake_src *L, const char *s, size_t len)
+static struct lk_sym *sym_get(struct lk_src *L, const char *s, size_t len)
 {
     size_t h;
 
@@ -87,7 +59,7 @@ static struct lsym *sym_get(struct lake_src *L, const char *s, size_t len)
     }
     h = hash_str(s, len) & (L->hcap - 1);
     while (L->hash[h] >= 0) {
-        struct lsym *y = &L->syms[L->hash[h]];
+        struct lk_sym *y = &L->syms[L->hash[h]];
 
         if (strlen(y->name) == len && memcmp(y->name, s, len) == 0) {
             return y;
@@ -101,7 +73,7 @@ static struct lsym *sym_get(struct lake_src *L, const char *s, size_t len)
     return &L->syms[L->n_syms++];
 }
 
-static void add_ref(struct lsym *y, uint32_t file, uint32_t rg)
+static void add_ref(struct lk_sym *y, uint32_t file, uint32_t rg)
 {
     if (y->n > 0 && y->refs[y->n - 1].file == file && y->refs[y->n - 1].rg == rg) {
         return; /* two dictionary entries with the same bytes */
@@ -110,12 +82,12 @@ static void add_ref(struct lsym *y, uint32_t file, uint32_t rg)
         y->cap = y->cap ? y->cap * 2 : 16;
         y->refs = ah_xreallocarray(y->refs, y->cap, sizeof(*y->refs));
     }
-    y->refs[y->n++] = (struct ref){file, rg};
+    y->refs[y->n++] = (struct lk_ref){file, rg};
 }
 
 /* Finds the tickers columns in f (in tick_cols order); AH_E_CORRUPT with err set if one is
  * missing or of the wrong kind. */
-static int find_cols(struct ah_pq_file *f, const char *path, size_t *cols, char *err, size_t len)
+int ah_an__lk_cols(struct ah_pq_file *f, const char *path, size_t *cols, char *err, size_t len)
 {
     static const enum ah_pq_vals want[C__N] = {AH_PQ_V_I64, AH_PQ_V_STR, AH_PQ_V_STR, AH_PQ_V_F64,
                                                AH_PQ_V_F64};
@@ -133,7 +105,7 @@ static int find_cols(struct ah_pq_file *f, const char *path, size_t *cols, char 
 }
 
 /* True when row group rg can hold rows with recv_ts in the window (or has no statistics). */
-static bool rg_in_window(const struct lake_src *L, struct ah_pq_file *f, size_t rg, size_t c_ts)
+static bool rg_in_window(const struct lk_src *L, struct ah_pq_file *f, size_t rg, size_t c_ts)
 {
     int64_t lo, hi;
     const struct ah_pq_colinfo *ci = ah_pq_col(f, c_ts);
@@ -144,30 +116,33 @@ static bool rg_in_window(const struct lake_src *L, struct ah_pq_file *f, size_t 
     return ah_an__to_us(ci, hi) >= L->flt.from_us && ah_an__to_us(ci, lo) < L->flt.to_us;
 }
 
-/* Indexes the symbols that rows of one row group use; used is scratch of n_str bytes. */
-static void index_rg(struct lake_src *L, const struct ah_pq_column *c, size_t n_rows, uint32_t fi,
-                     uint32_t rg, uint8_t *used)
+/* Indexes the symbols that rows of one row group use; cnt is scratch of n_str counters. */
+static void index_rg(struct lk_src *L, const struct ah_pq_column *c, size_t n_rows, uint32_t fi,
+                     uint32_t rg, uint32_t *cnt)
 {
-    memset(used, 0, c->n_str);
+    memset(cnt, 0, c->n_str * sizeof(*cnt));
     for (size_t i = 0; i < n_rows; i++) {
-        used[c->str_idx[i]] = c->valid[i];
+        cnt[c->str_idx[i]] += c->valid[i];
     }
     for (size_t k = 0; k < c->n_str; k++) {
         const char *s = (const char *)c->str_ptr[k];
         size_t len = c->str_len[k];
 
-        if (used[k] && len < AH_SYMBOL_NAME_MAX && ah_symbol_valid(s, len) &&
+        if (cnt[k] > 0 && len < AH_SYMBOL_NAME_MAX && ah_symbol_valid(s, len) &&
             ah_an__want_symbol(&L->flt, s, len)) {
-            add_ref(sym_get(L, s, len), fi, rg);
+            struct lk_sym *y = sym_get(L, s, len);
+
+            add_ref(y, fi, rg);
+            y->est += cnt[k];
         }
     }
 }
 
 /* Drops the references to file fi (the last file indexed) after it failed part-way. */
-static void unref_file(struct lake_src *L, uint32_t fi)
+static void unref_file(struct lk_src *L, uint32_t fi)
 {
     for (size_t i = 0; i < L->n_syms; i++) {
-        struct lsym *y = &L->syms[i];
+        struct lk_sym *y = &L->syms[i];
 
         while (y->n > 0 && y->refs[y->n - 1].file == fi) {
             y->n--;
@@ -177,20 +152,20 @@ static void unref_file(struct lake_src *L, uint32_t fi)
 
 struct scratch {
     struct ah_pq_batch b;
-    uint8_t *used;
-    size_t used_cap;
+    uint32_t *cnt;
+    size_t cnt_cap;
     uint64_t rows;
 };
 
 /* Index pass over one file: only the symbol column of the row groups in the window. */
-static int index_file(struct lake_src *L, uint32_t fi, struct scratch *s, char *err, size_t len)
+static int index_file(struct lk_src *L, uint32_t fi, struct scratch *s, char *err, size_t len)
 {
     struct ah_pq_file *f = NULL;
     size_t cols[C__N];
     int rc = ah_pq_open(&f, L->paths[fi], err, len);
 
     if (rc == 0) {
-        rc = find_cols(f, L->paths[fi], cols, err, len);
+        rc = ah_an__lk_cols(f, L->paths[fi], cols, err, len);
     }
     for (size_t rg = 0; rc == 0 && rg < ah_pq_num_row_groups(f); rg++) {
         if (!rg_in_window(L, f, rg, cols[C_TS])) {
@@ -198,11 +173,11 @@ static int index_file(struct lake_src *L, uint32_t fi, struct scratch *s, char *
         }
         rc = ah_pq_read_rg(f, rg, &cols[C_SYM], 1, &s->b, err, len);
         if (rc == 0) {
-            if (s->b.cols[0].n_str > s->used_cap) {
-                s->used_cap = s->b.cols[0].n_str;
-                s->used = ah_xrealloc(s->used, s->used_cap);
+            if (s->b.cols[0].n_str > s->cnt_cap) {
+                s->cnt_cap = s->b.cols[0].n_str;
+                s->cnt = ah_xreallocarray(s->cnt, s->cnt_cap, sizeof(*s->cnt));
             }
-            index_rg(L, &s->b.cols[0], s->b.n_rows, fi, (uint32_t)rg, s->used);
+            index_rg(L, &s->b.cols[0], s->b.n_rows, fi, (uint32_t)rg, s->cnt);
             s->rows += s->b.n_rows;
         }
     }
@@ -225,7 +200,7 @@ static void index_progress(size_t done, size_t n, uint64_t rows, int64_t t0, boo
     fputs(last ? "          \n" : "", stderr);
 }
 
-static void report_bad(struct lake_src *L, uint32_t fi, const char *err)
+void ah_an__lk_bad(struct lk_src *L, uint32_t fi, const char *err)
 {
     unsigned char was = atomic_exchange(&L->bad[fi], 1);
 
@@ -237,7 +212,7 @@ static void report_bad(struct lake_src *L, uint32_t fi, const char *err)
     }
 }
 
-static void index_all(struct lake_src *L, bool progress)
+static void index_all(struct lk_src *L, bool progress)
 {
     struct scratch s = {0};
     char err[512];
@@ -245,7 +220,7 @@ static void index_all(struct lake_src *L, bool progress)
 
     for (size_t i = 0; i < L->n_paths; i++) {
         if (index_file(L, (uint32_t)i, &s, err, sizeof(err)) < 0) {
-            report_bad(L, (uint32_t)i, err);
+            ah_an__lk_bad(L, (uint32_t)i, err);
         }
         if (progress && ah_clock_mono_ns() - last > 250000000LL) {
             last = ah_clock_mono_ns();
@@ -256,193 +231,23 @@ static void index_all(struct lake_src *L, bool progress)
         index_progress(L->n_paths, L->n_paths, s.rows, t0, true);
     }
     ah_pq_batch_fini(&s.b);
-    free(s.used);
+    free(s.cnt);
 }
-
-/* One load()'s state: the rows gathered and the per-venue counts, added to the source's
- * totals once at the end. */
-struct loader {
-    struct lake_src *L;
-    const char *name;
-    struct ah_an_tick *ticks;
-    size_t n, cap;
-    struct ah_an_quality q[AH_EX__COUNT];
-    uint64_t unattributed;
-    uint8_t *match, *exmap; /* per dictionary entry of the symbol / exchange column */
-    size_t match_cap, exmap_cap;
-};
-
-/* Maps a row group's dictionaries: match[k] for this symbol, exmap[k] = venue id, 0 for a
- * venue outside the filter, 0xff for an unknown name. */
-static void map_dicts(struct loader *x, const struct ah_pq_column *sym,
-                      const struct ah_pq_column *ex)
-{
-    size_t nlen = strlen(x->name);
-
-    if (sym->n_str > x->match_cap) {
-        x->match_cap = sym->n_str;
-        x->match = ah_xrealloc(x->match, x->match_cap);
-    }
-    if (ex->n_str > x->exmap_cap) {
-        x->exmap_cap = ex->n_str;
-        x->exmap = ah_xrealloc(x->exmap, x->exmap_cap);
-    }
-    for (size_t k = 0; k < sym->n_str; k++) {
-        x->match[k] = sym->str_len[k] == nlen && memcmp(sym->str_ptr[k], x->name, nlen) == 0;
-    }
-    for (size_t k = 0; k < ex->n_str; k++) {
-        enum ah_exchange_id e = ah_exchange_from_name((const char *)ex->str_ptr[k], ex->str_len[k]);
-
-        x->exmap[k] = e == AH_EX_NONE ? 0xff : (x->L->flt.ex_mask & (1u << e)) ? (uint8_t)e : 0;
-    }
-}
-
-static void push_tick(struct loader *x, int64_t ts, double bid, double ask, uint8_t ex)
-{
-    if (x->n == x->cap) {
-        x->cap = x->cap ? x->cap * 2 : 4096;
-        x->ticks = ah_xreallocarray(x->ticks, x->cap, sizeof(*x->ticks));
-    }
-    x->ticks[x->n++] = (struct ah_an_tick){.ts_us = ts, .bid = bid, .ask = ask, .ex = ex};
-}
-
-static void take_rows(struct loader *x, struct ah_pq_file *f, const struct ah_pq_batch *b)
-{
-    const struct ah_pq_column *c = b->cols;
-    const struct ah_pq_colinfo *ci = ah_pq_col(f, c[C_TS].col);
-
-    map_dicts(x, &c[C_SYM], &c[C_EX]);
-    for (size_t i = 0; i < b->n_rows; i++) {
-        uint8_t e = c[C_EX].valid[i] ? x->exmap[c[C_EX].str_idx[i]] : 0xff;
-        int64_t t;
-        double bid = c[C_BID].f64[i], ask = c[C_ASK].f64[i];
-
-        if (!c[C_SYM].valid[i] || !x->match[c[C_SYM].str_idx[i]] || e == 0) {
-            continue;
-        }
-        if (e == 0xff || !c[C_TS].valid[i]) {
-            x->unattributed++;
-            continue;
-        }
-        t = ah_an__to_us(ci, c[C_TS].i64[i]);
-        if (t < x->L->flt.from_us || t >= x->L->flt.to_us) {
-            continue;
-        }
-        if (!c[C_BID].valid[i] || !c[C_ASK].valid[i] || !(bid > 0 && ask > 0) || !isfinite(bid) ||
-            !isfinite(ask)) {
-            x->q[e].bad_rows++;
-            continue;
-        }
-        x->q[e].rows++;
-        push_tick(x, t, bid, ask, e);
-    }
-}
-
-/* The gaps that apply to symbol name: the venue-wide ones and its own. */
-static void symbol_gaps(const struct lake_src *L, const char *name, struct ah_an_symbol *out)
-{
-    out->gaps = ah_xcalloc(L->n_gaps + 1, sizeof(*out->gaps));
-    out->n_gaps = 0;
-    for (size_t i = 0; i < L->n_gaps; i++) {
-        if (L->gaps[i].sym[0] == '\0' || strcmp(L->gaps[i].sym, name) == 0) {
-            out->gaps[out->n_gaps++] = L->gaps[i].g;
-        }
-    }
-}
-
-/* Reads the row groups of symbol y; file objects are opened once per file run of refs. */
-static void load_refs(struct loader *x, const struct lsym *y)
-{
-    struct lake_src *L = x->L;
-    struct ah_pq_file *f = NULL;
-    struct ah_pq_batch b = {0};
-    uint32_t cur = UINT32_MAX;
-    size_t cols[C__N];
-    char err[512];
-
-    for (size_t r = 0; r < y->n; r++) {
-        const struct ref *rf = &y->refs[r];
-
-        if (atomic_load(&L->bad[rf->file])) {
-            continue;
-        }
-        if (rf->file != cur) {
-            ah_pq_close(f);
-            f = NULL;
-            cur = rf->file;
-            if (ah_pq_open(&f, L->paths[cur], err, sizeof(err)) < 0 ||
-                find_cols(f, L->paths[cur], cols, err, sizeof(err)) < 0) {
-                report_bad(L, cur, err);
-                ah_pq_close(f);
-                f = NULL;
-            }
-        }
-        if (f != NULL && ah_pq_read_rg(f, rf->rg, cols, C__N, &b, err, sizeof(err)) < 0) {
-            report_bad(L, cur, err);
-            ah_pq_close(f);
-            f = NULL;
-        }
-        if (f != NULL) {
-            take_rows(x, f, &b);
-        }
-    }
-    ah_pq_close(f);
-    ah_pq_batch_fini(&b);
-}
-
-static int lake_load(void *ctx, size_t idx, struct ah_an_symbol *out)
-{
-    struct lake_src *L = ctx;
-    const struct lsym *y = &L->syms[idx];
-    struct loader x = {.L = L, .name = y->name};
-
-    load_refs(&x, y);
-    free(x.match);
-    free(x.exmap);
-    memcpy(out->name, y->name, sizeof(out->name));
-    out->ticks = x.ticks;
-    out->n_ticks = x.n;
-    symbol_gaps(L, y->name, out);
-    pthread_mutex_lock(&L->mu);
-    for (int e = 0; e < AH_EX__COUNT; e++) {
-        L->src->quality[e].rows += x.q[e].rows;
-        L->src->quality[e].bad_rows += x.q[e].bad_rows;
-    }
-    L->src->bad_lines += x.unattributed;
-    pthread_mutex_unlock(&L->mu);
-    return 0;
-}
-
-static void lake_release(void *ctx, struct ah_an_symbol *sym)
-{
-    (void)ctx;
-    free(sym->ticks);
-    free(sym->gaps);
-    sym->ticks = NULL;
-    sym->gaps = NULL;
-}
-
-static size_t lake_count(void *ctx)
-{
-    return ((struct lake_src *)ctx)->n_syms;
-}
-
-static const struct ah_an_source_ops lake_ops = {lake_count, lake_load, lake_release};
 
 static int cmp_lsym(const void *a, const void *b)
 {
-    return strcmp(((const struct lsym *)a)->name, ((const struct lsym *)b)->name);
+    return strcmp(((const struct lk_sym *)a)->name, ((const struct lk_sym *)b)->name);
 }
 
 int ah_an_lake_open(struct ah_an_source *src, const char *root, const struct ah_an_csv_filter *flt,
-                    bool progress)
+                    int threads, bool progress)
 {
-    struct lake_src *L = ah_xcalloc(1, sizeof(*L));
+    struct lk_src *L = ah_xcalloc(1, sizeof(*L));
     int64_t to = flt->to_us > INT64_MAX - LATE_SLACK_US ? INT64_MAX : flt->to_us + LATE_SLACK_US;
     int rc;
 
     memset(src, 0, sizeof(*src));
-    src->ops = &lake_ops;
+    src->ops = &ah_an__lk_ops;
     src->ctx = L;
     L->src = src;
     L->flt = *flt;
@@ -461,19 +266,22 @@ int ah_an_lake_open(struct ah_an_source *src, const char *root, const struct ah_
     if (L->n_syms > 0) {
         qsort(L->syms, L->n_syms, sizeof(*L->syms), cmp_lsym);
     }
+    ah_an__lk_plan(L, threads);
     return ah_an__lake_gaps(src, root, flt, &L->gaps, &L->n_gaps);
 }
 
 void ah_an_lake_close(struct ah_an_source *src)
 {
-    struct lake_src *L = src->ctx;
+    struct lk_src *L = src->ctx;
 
     if (L == NULL) {
         return;
     }
     for (size_t i = 0; i < L->n_syms; i++) {
         free(L->syms[i].refs);
+        free(L->syms[i].ticks);
     }
+    ah_an__lk_plan_free(L);
     free(L->syms);
     free(L->hash);
     free(L->gaps);

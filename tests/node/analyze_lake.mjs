@@ -15,9 +15,10 @@ const ARBHUB = process.env.ARBHUB;
 const LAKE_GEN = process.env.LAKE_GEN;
 const dir = tmpdir('analyze');
 
-function analyze(args, tag) {
+function analyze(args, tag, env = {}) {
   const out = path.join(dir, tag);
-  const r = run(ARBHUB, ['analyze', ...args, '--out', out, '--top', '0']);
+  const r = run(ARBHUB, ['analyze', ...args, '--out', out, '--top', '0'],
+    { env: { ...process.env, ...env } });
   check(`${tag}: exits 0`, r.code === 0, r.err.slice(-400));
   return { out, err: r.err };
 }
@@ -55,8 +56,11 @@ function planted(lake) {
 function threadsAndCsv(lake) {
   const t1 = analyze([lake, '--threads', '1'], 't1');
   const t4 = analyze([lake, '--threads', '4'], 't4');
+  // Small load batches: many batches decoded by several workers at once.
+  const small = analyze([lake, '--threads', '4'], 't4small', { ARBHUB_ANALYZE_BATCH_ROWS: '5000' });
   for (const f of ['latest.csv', 'data_quality.csv']) {
     check(`threads 1 = 4: ${f}`, read(t1.out, f) === read(t4.out, f));
+    check(`threads 1 = 4 with small batches: ${f}`, read(t1.out, f) === read(small.out, f));
   }
   const j1 = analyze([lake, '--threads', '1', '--format', 'json'], 'j1');
   const j4 = analyze([lake, '--threads', '4', '--format', 'json'], 'j4');
