@@ -165,12 +165,16 @@ int ah_an_csv_open(struct ah_an_source *src, const char *ticks_path, const char 
                    const struct ah_an_csv_filter *flt) AH_MUST_CHECK;
 void ah_an_csv_close(struct ah_an_source *src);
 
+/* Default rows per lake load batch (about 200 MB of rows). */
+#define AH_AN_LAKE_BATCH_ROWS (4u << 20)
+
 /* Parquet lake source (src/analyze/input_lake.c) over the lake at root: the `tickers` table
  * (time = recv_ts, the local receive time) and the `gap` rows of the `status` table. Opening
  * lists the files (--from/--to prune hour folders and row groups by their recv_ts statistics)
  * and reads only the symbol column of each row group to index which row groups hold which
- * symbol and how many rows; symbols are then grouped into load batches of about 4M rows (or
- * one symbol), and the first load() of a batch decodes just the row groups of its symbols
+ * symbol and how many rows; symbols are then grouped into load batches of at most batch_rows
+ * rows (0 = AH_AN_LAKE_BATCH_ROWS; a larger symbol is a batch alone), and the first load() of
+ * a batch decodes just the row groups of its symbols
  * (columns recv_ts, exchange, symbol, bid_px, ask_px) once for all of them. Memory is about
  * `threads` batches, never the whole lake (threads = the engine's worker count). Corrupt or
  * unreadable files are named on stderr, counted in skipped_files and left out. flt is copied
@@ -178,7 +182,7 @@ void ah_an_csv_close(struct ah_an_source *src);
  * while indexing. Returns 0, or a negative code with a message on stderr (-ENOENT: no
  * tickers table under root). Main thread; load/release are thread-safe. */
 int ah_an_lake_open(struct ah_an_source *src, const char *root, const struct ah_an_csv_filter *flt,
-                    int threads, bool progress) AH_MUST_CHECK;
+                    int threads, uint64_t batch_rows, bool progress) AH_MUST_CHECK;
 void ah_an_lake_close(struct ah_an_source *src);
 
 #endif

@@ -34,6 +34,7 @@ enum {
     O_TOP,
     O_CSV,
     O_GAPS,
+    O_BATCH,
     O__COUNT
 };
 
@@ -58,6 +59,9 @@ static struct ah_opt opts[O__COUNT] = {
      "bid_qty,ask_qty) instead of the lake",
      NULL, false},
     {"gaps-csv", "FILE", NULL, "recorded gaps as CSV (exchange,start_us,end_us)", NULL, false},
+    {"batch-rows", "N", "4194304",
+     "lake rows decoded together (more: fewer passes over shared row groups, more memory)", NULL,
+     false},
 };
 
 struct run_opts {
@@ -66,6 +70,7 @@ struct run_opts {
     const char *out_dir;
     enum ah_an_format fmt;
     int64_t top;
+    int64_t batch_rows;
 };
 
 static int usage(const char *opt, const char *msg, const char *val)
@@ -141,7 +146,9 @@ static int parse_numbers(const struct ah_cfg *cfg, struct run_opts *r)
         (opts[O_EXIT].set && ah_cli_opt_double(&opts[O_EXIT], &r->p.exit_bps) < 0) ||
         (opts[O_STALE].set && ah_cli_opt_int64(&opts[O_STALE], 1, 3600000, &stale) < 0) ||
         (opts[O_THREADS].set && ah_cli_opt_int64(&opts[O_THREADS], 0, 1024, &threads) < 0) ||
-        (opts[O_TOP].set && ah_cli_opt_int64(&opts[O_TOP], 0, 100000, &r->top) < 0)) {
+        (opts[O_TOP].set && ah_cli_opt_int64(&opts[O_TOP], 0, 100000, &r->top) < 0) ||
+        (opts[O_BATCH].set &&
+         ah_cli_opt_int64(&opts[O_BATCH], 1, INT64_C(1) << 40, &r->batch_rows) < 0)) {
         return AH_EXIT_USAGE;
     }
     if (!(r->p.entry_bps > r->p.exit_bps)) {
@@ -214,7 +221,7 @@ static int open_source(struct ah_cli_ctx *ctx, const struct run_opts *r, struct 
         return AH_E_CONFIG;
     }
     return ah_an_lake_open(src, ctx->argc > 0 ? ctx->argv[0] : ctx->cfg.lake.path, &r->flt,
-                           r->p.threads, r->p.progress);
+                           r->p.threads, (uint64_t)r->batch_rows, r->p.progress);
 }
 
 static int report(const struct run_opts *r, struct ah_an_report *rep)

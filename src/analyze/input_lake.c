@@ -240,7 +240,7 @@ static int cmp_lsym(const void *a, const void *b)
 }
 
 int ah_an_lake_open(struct ah_an_source *src, const char *root, const struct ah_an_csv_filter *flt,
-                    int threads, bool progress)
+                    int threads, uint64_t batch_rows, bool progress)
 {
     struct lk_src *L = ah_xcalloc(1, sizeof(*L));
     int64_t to = flt->to_us > INT64_MAX - LATE_SLACK_US ? INT64_MAX : flt->to_us + LATE_SLACK_US;
@@ -251,6 +251,7 @@ int ah_an_lake_open(struct ah_an_source *src, const char *root, const struct ah_
     src->ctx = L;
     L->src = src;
     L->flt = *flt;
+    L->batch_rows = batch_rows > 0 ? batch_rows : AH_AN_LAKE_BATCH_ROWS;
     pthread_mutex_init(&L->mu, NULL);
     rc = ah_lake_list(root, "tickers", flt->from_us, to, &L->paths, &L->n_paths);
     if (rc < 0) {

@@ -9,11 +9,6 @@
 #include <pthread.h>
 #include <stdatomic.h>
 
-/* A load batch holds at most this many rows (or one symbol, if larger): row groups are
- * decoded once per batch, so fewer, larger batches decode the lake fewer times. The
- * environment variable ARBHUB_ANALYZE_BATCH_ROWS overrides it (tuning, tests). */
-#define LK_BATCH_ROWS (4u << 20)
-
 enum { C_TS, C_EX, C_SYM, C_BID, C_ASK, C__N };
 
 struct lk_ref {
@@ -47,6 +42,7 @@ struct lk_src {
     size_t n_syms;
     int32_t *hash; /* open addressing over syms while indexing (-1 = empty) */
     size_t hcap;
+    uint64_t batch_rows; /* a load batch holds at most this many rows (or one symbol) */
     struct lk_batch *batches;
     size_t n_batches;
     size_t *order; /* load index -> symbol: batches interleaved in waves of `threads` */

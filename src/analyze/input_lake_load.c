@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* The lake source's loads: symbols are grouped into batches of about LK_BATCH_ROWS rows; the
+/* The lake source's loads: symbols are grouped into batches of at most batch_rows rows; the
  * first load() of a batch decodes the union of its symbols' row groups once, sorting rows into
  * per-symbol arrays, and each load() hands one symbol's array over. Loads of different batches
  * run in parallel; the load order interleaves `threads` batches at a time so that about
@@ -279,10 +279,7 @@ static void plan_order(struct lk_src *L, size_t threads)
 
 void ah_an__lk_plan(struct lk_src *L, int threads)
 {
-    const char *env = getenv("ARBHUB_ANALYZE_BATCH_ROWS"); /* tuning and tests */
-    uint64_t budget = env != NULL ? strtoull(env, NULL, 10) : 0, cur = 0;
-
-    budget = budget > 0 ? budget : LK_BATCH_ROWS;
+    uint64_t budget = L->batch_rows, cur = 0;
 
     for (size_t i = 0; i < L->n_syms; i++) {
         budget = L->syms[i].est > budget ? L->syms[i].est : budget;

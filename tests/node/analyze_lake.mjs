@@ -15,10 +15,9 @@ const ARBHUB = process.env.ARBHUB;
 const LAKE_GEN = process.env.LAKE_GEN;
 const dir = tmpdir('analyze');
 
-function analyze(args, tag, env = {}) {
+function analyze(args, tag) {
   const out = path.join(dir, tag);
-  const r = run(ARBHUB, ['analyze', ...args, '--out', out, '--top', '0'],
-    { env: { ...process.env, ...env } });
+  const r = run(ARBHUB, ['analyze', ...args, '--out', out, '--top', '0']);
   check(`${tag}: exits 0`, r.code === 0, r.err.slice(-400));
   return { out, err: r.err };
 }
@@ -57,7 +56,7 @@ function threadsAndCsv(lake) {
   const t1 = analyze([lake, '--threads', '1'], 't1');
   const t4 = analyze([lake, '--threads', '4'], 't4');
   // Small load batches: many batches decoded by several workers at once.
-  const small = analyze([lake, '--threads', '4'], 't4small', { ARBHUB_ANALYZE_BATCH_ROWS: '5000' });
+  const small = analyze([lake, '--threads', '4', '--batch-rows', '5000'], 't4small');
   for (const f of ['latest.csv', 'data_quality.csv']) {
     check(`threads 1 = 4: ${f}`, read(t1.out, f) === read(t4.out, f));
     check(`threads 1 = 4 with small batches: ${f}`, read(t1.out, f) === read(small.out, f));
