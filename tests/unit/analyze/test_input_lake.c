@@ -4,9 +4,11 @@
  * symbol filters, bad and unattributed rows, venue-wide and symbol gaps from the status table,
  * a file without the needed columns skipped and counted, and the pool over many small load
  * batches on 4 threads giving the same pairs as one batch on 1 thread (also under TSan). */
+#define _XOPEN_SOURCE 700 /* nftw */
 /* clang-format off */
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -24,6 +26,19 @@
 #include "arbhub/registry.h"
 
 #define T0 (1767225600LL * 1000000) /* 2026-01-01T00:00:00Z */
+
+static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+    (void)st;
+    (void)flag;
+    (void)ftw;
+    return remove(path);
+}
+
+static void rm_tree(const char *dir)
+{
+    assert_int_equal(nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS), 0);
+}
 
 static const char *const syms[] = {"AAA-USDT", "BBB-USDT", "CCC-USDT", "DDD-USDT", "EEE-USDT"};
 static const char *const vens[] = {"binance", "bybit", "okx"};
@@ -161,6 +176,7 @@ static void test_rows_filters_gaps(void **state)
     ah_an_lake_close(&src);
 
     assert_int_equal(ah_an_lake_open(&src, "/nonexistent/lake", &flt, 1, 0, false), -ENOENT);
+    rm_tree(dir);
 }
 
 static void run_lake(const char *dir, int threads, uint64_t batch_rows, struct ah_an_report *rep)
@@ -208,6 +224,7 @@ static void test_batches_threads(void **state)
     assert_int_equal(one.quality[AH_EX_BINANCE].rows, 15000);
     ah_an_report_fini(&one);
     ah_an_report_fini(&many);
+    rm_tree(dir);
 }
 
 int main(void)
