@@ -200,12 +200,14 @@ static void index_progress(size_t done, size_t n, uint64_t rows, int64_t t0, boo
     fputs(last ? "          \n" : "", stderr);
 }
 
-void ah_an__lk_bad(struct lk_src *L, uint32_t fi, const char *err)
+void ah_an__lk_bad(struct lk_src *L, uint32_t fi, const char *err, bool whole)
 {
-    unsigned char was = atomic_exchange(&L->bad[fi], 1);
+    unsigned char was =
+        atomic_fetch_or(&L->bad[fi], (unsigned char)(LK_NAMED | (whole ? LK_UNUSABLE : 0)));
 
-    if (was == 0) {
-        fprintf(stderr, "arbhub analyze: skipping unreadable file %s\n", err);
+    if ((was & LK_NAMED) == 0) {
+        fprintf(stderr, "arbhub analyze: skipping %s %s\n",
+                whole ? "unreadable file" : "a damaged row group of", err);
         pthread_mutex_lock(&L->mu);
         L->src->skipped_files++;
         pthread_mutex_unlock(&L->mu);
@@ -220,7 +222,7 @@ static void index_all(struct lk_src *L, bool progress)
 
     for (size_t i = 0; i < L->n_paths; i++) {
         if (index_file(L, (uint32_t)i, &s, err, sizeof(err)) < 0) {
-            ah_an__lk_bad(L, (uint32_t)i, err);
+            ah_an__lk_bad(L, (uint32_t)i, err, true);
         }
         if (progress && ah_clock_mono_ns() - last > 250000000LL) {
             last = ah_clock_mono_ns();

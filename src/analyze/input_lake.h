@@ -11,6 +11,8 @@
 
 enum { C_TS, C_EX, C_SYM, C_BID, C_ASK, C__N };
 
+enum { LK_NAMED = 1, LK_UNUSABLE = 2 };
+
 struct lk_ref {
     uint32_t file, rg;
 };
@@ -54,8 +56,10 @@ struct lk_src {
 /* Finds the tickers columns of f in C_* order; AH_E_CORRUPT with err set if one is missing or
  * of the wrong kind. */
 int ah_an__lk_cols(struct ah_pq_file *f, const char *path, size_t *cols, char *err, size_t len);
-/* Names file fi on stderr and counts it in skipped_files, once. Any thread. */
-void ah_an__lk_bad(struct lk_src *L, uint32_t fi, const char *err);
+/* Names file fi on stderr and counts it in skipped_files, once; whole: no row group of it is
+ * read any more (else only the row group that failed is left out, by every batch alike, so
+ * the report does not depend on which batch met the damage first). Any thread. */
+void ah_an__lk_bad(struct lk_src *L, uint32_t fi, const char *err, bool whole);
 /* Splits the sorted symbols into batches and sets the load order. Main thread. */
 void ah_an__lk_plan(struct lk_src *L, int threads);
 void ah_an__lk_plan_free(struct lk_src *L);

@@ -159,7 +159,7 @@ static void decode_refs(struct decoder *d, const struct lk_ref *refs, size_t n)
     char err[512];
 
     for (size_t r = 0; r < n; r++) {
-        if (atomic_load(&L->bad[refs[r].file])) {
+        if (atomic_load(&L->bad[refs[r].file]) & LK_UNUSABLE) {
             continue;
         }
         if (refs[r].file != cur) {
@@ -168,17 +168,17 @@ static void decode_refs(struct decoder *d, const struct lk_ref *refs, size_t n)
             cur = refs[r].file;
             if (ah_pq_open(&f, L->paths[cur], err, sizeof(err)) < 0 ||
                 ah_an__lk_cols(f, L->paths[cur], cols, err, sizeof(err)) < 0) {
-                ah_an__lk_bad(L, cur, err);
+                ah_an__lk_bad(L, cur, err, true);
                 ah_pq_close(f);
                 f = NULL;
             }
         }
-        if (f != NULL && ah_pq_read_rg(f, refs[r].rg, cols, C__N, &b, err, sizeof(err)) < 0) {
-            ah_an__lk_bad(L, cur, err);
-            ah_pq_close(f);
-            f = NULL;
+        if (f == NULL) {
+            continue;
         }
-        if (f != NULL) {
+        if (ah_pq_read_rg(f, refs[r].rg, cols, C__N, &b, err, sizeof(err)) < 0) {
+            ah_an__lk_bad(L, cur, err, false); /* the same row group fails for every batch */
+        } else {
             take_rows(d, f, &b);
         }
     }

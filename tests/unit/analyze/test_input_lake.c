@@ -2,8 +2,9 @@
 /* Tests of the Parquet lake source (src/analyze/input_lake*.c) on small lakes written with the
  * Parquet writer: rows per venue and symbol, the time window on recv_ts (not ts), venue and
  * symbol filters, bad and unattributed rows, venue-wide and symbol gaps from the status table,
- * a file without the needed columns skipped and counted, and the pool over many small load
- * batches on 4 threads giving the same pairs as one batch on 1 thread (also under TSan). */
+ * a file without the needed columns skipped and counted, the pool over many small load
+ * batches on 4 threads giving the same pairs as one batch on 1 thread (also under TSan), and
+ * the same for damaged files. */
 #define _XOPEN_SOURCE 700 /* nftw */
 /* clang-format off */
 #include <errno.h>
@@ -227,11 +228,51 @@ static void test_batches_threads(void **state)
     rm_tree(dir);
 }
 
+/* Damage inside the tickers file (a byte run overwritten at several places): whatever fails
+ * to decode is left out the same way for one batch on 1 thread and one batch per symbol on 4
+ * threads, so the reports stay identical. */
+static void test_damage_deterministic(void **state)
+{
+    char dir[] = "/tmp/ah_lake_src_XXXXXX", path[512];
+    struct stat st;
+    int hit = 0;
+
+    (void)state;
+    assert_non_null(mkdtemp(dir));
+    write_lake(dir);
+    snprintf(path, sizeof(path), "%s/tickers/date=2026-01-01/hour=00/part-1.parquet", dir);
+    assert_int_equal(stat(path, &st), 0);
+    for (int k = 1; k <= 6; k++) {
+        struct ah_an_report one, many;
+        int fd = open(path, O_WRONLY);
+        char junk[1024];
+
+        memset(junk, 0x5a + k, sizeof(junk));
+        assert_true(pwrite(fd, junk, sizeof(junk), st.st_size * k / 8) == (ssize_t)sizeof(junk));
+        close(fd);
+        run_lake(dir, 1, 0, &one);
+        run_lake(dir, 4, 1, &many);
+        assert_int_equal(one.n_pairs, many.n_pairs);
+        assert_int_equal(one.skipped_files, many.skipped_files);
+        assert_true(one.skipped_files <= 1);
+        hit += one.skipped_files == 1;
+        if (one.n_pairs > 0) {
+            assert_memory_equal(one.pairs, many.pairs, one.n_pairs * sizeof(*one.pairs));
+        }
+        assert_memory_equal(one.quality, many.quality, sizeof(one.quality));
+        ah_an_report_fini(&one);
+        ah_an_report_fini(&many);
+    }
+    assert_true(hit > 0); /* some damage made a row group fail to decode */
+    rm_tree(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_rows_filters_gaps),
         cmocka_unit_test(test_batches_threads),
+        cmocka_unit_test(test_damage_deterministic),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
