@@ -5,10 +5,12 @@
 // B. --threads 1 and 4 give byte-identical files; the lake report equals the --input-csv report
 //    of the same rows (except the symbol with a symbol-level gap, which CSV cannot express).
 // C. --from/--to keep exactly the rows of the window.
-// D. The same rows written by DuckDB (COPY ... PARTITION_BY date, hour) give the same report.
+// D. The same rows written by DuckDB (COPY ... PARTITION_BY date, hour) and by Polars (one
+//    writeParquet per hour folder, timestamps in ns) give the same report.
 // E. Corrupt files (truncated copy, garbage) are skipped, named, counted; the report is unchanged.
 import fs from 'node:fs';
 import path from 'node:path';
+import pl from 'nodejs-polars';
 import { check, duck, finish, run, tmpdir } from './lake_common.mjs';
 
 const ARBHUB = process.env.ARBHUB;
@@ -138,6 +140,38 @@ async function duckLake(ref) {
   }
 }
 
+// Writes df into root/table/date=.../hour=HH/part-0.parquet, one file per hour of column t.
+function polarsTable(df, root, table, t) {
+  const hours = new Set(df.getColumn(t).toArray().map((v) => Math.floor(Number(v) / 3600e6)));
+  for (const h of hours) {
+    const part = df.filter(pl.col(t).cast(pl.Int64).div(3600e6).floor().eq(h));
+    const iso = new Date(h * 3600e3).toISOString();
+    const d = path.join(root, table, `date=${iso.slice(0, 10)}`, `hour=${iso.slice(11, 13)}`);
+    fs.mkdirSync(d, { recursive: true });
+    const ts = part.columns.filter((c) => ['ts', 'recv_ts', 'gap_from', 'gap_to'].includes(c));
+    part.withColumns(...ts.map((c) => pl.col(c).cast(pl.Datetime('us')).cast(pl.Datetime('ns'))))
+      .writeParquet(path.join(d, 'part-0.parquet'), { compression: 'snappy' });
+  }
+}
+
+function polarsLake(ref) {
+  const root = path.join(dir, 'polars');
+  const ticks = pl.readCSV(fs.readFileSync(path.join(dir, 'ticks.csv'), 'utf8'), { inferSchemaLength: 0 })
+    .withColumns(pl.col('ts').cast(pl.Int64), pl.col('recv_ts').cast(pl.Int64),
+      pl.col('seq').cast(pl.Int64), pl.col('bid_px').cast(pl.Float64),
+      pl.col('bid_qty').cast(pl.Float64), pl.col('ask_px').cast(pl.Float64),
+      pl.col('ask_qty').cast(pl.Float64));
+  polarsTable(ticks, root, 'tickers', 'recv_ts');
+  const status = pl.readCSV(fs.readFileSync(path.join(dir, 'status.csv'), 'utf8'), { inferSchemaLength: 0 })
+    .withColumns(pl.col('ts').cast(pl.Int64), pl.col('gap_from').cast(pl.Int64),
+      pl.col('gap_to').cast(pl.Int64), pl.col('detail').cast(pl.Int64));
+  polarsTable(status, root, 'status', 'ts');
+  const { out } = analyze([root, '--threads', '2'], 'polars');
+  for (const f of ['latest.csv', 'data_quality.csv']) {
+    check(`Polars lake = arbhub lake: ${f}`, read(out, f) === read(ref, f));
+  }
+}
+
 function corrupt(lake, ref) {
   const bad = path.join(dir, 'bad');
   fs.cpSync(lake, bad, { recursive: true });
@@ -171,8 +205,9 @@ planted(lake);
 const ref = threadsAndCsv(lake);
 window(lake);
 await duckLake(ref);
+polarsLake(ref);
 corrupt(lake, ref);
 const none = run(ARBHUB, ['analyze', path.join(dir, 'nothing'), '--out', path.join(dir, 'x')]);
 check('no lake: exit 1, named', none.code === 1 && none.err.includes('nothing'), none.err);
-fs.rmSync(dir, { recursive: true, force: true });
+if (!process.env.KEEP) fs.rmSync(dir, { recursive: true, force: true });
 finish();
