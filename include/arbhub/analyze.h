@@ -3,7 +3,7 @@
  * time order plus each venue's recorded gaps go in; per (symbol, buy venue, sell venue) the
  * spread, mean-reversion, cycle, cointegration and score metrics of analytics.md §7 come out.
  *
- * Input is pluggable (struct ah_an_source): the CSV reader now, the Parquet lake later. The
+ * Input is pluggable (struct ah_an_source): the Parquet lake (input_lake.c) or CSV. The
  * engine runs a pthread pool over symbols; results are ranked deterministically, so any thread
  * count gives byte-identical reports. */
 #ifndef ARBHUB_ANALYZE_H
@@ -19,7 +19,7 @@
 
 /* One best bid/ask observation of a venue (a row of the lake's ticker table). */
 struct ah_an_tick {
-    int64_t ts_us; /* exchange time, UTC microseconds */
+    int64_t ts_us; /* event time, UTC microseconds (lake: recv_ts; CSV: the ts_us field) */
     double bid, ask;
     double bid_qty, ask_qty;
     uint8_t ex; /* enum ah_exchange_id */
@@ -164,5 +164,25 @@ struct ah_an_csv_filter {
 int ah_an_csv_open(struct ah_an_source *src, const char *ticks_path, const char *gaps_path,
                    const struct ah_an_csv_filter *flt) AH_MUST_CHECK;
 void ah_an_csv_close(struct ah_an_source *src);
+
+/* Default rows per lake load batch (about 200 MB of rows). */
+#define AH_AN_LAKE_BATCH_ROWS (4u << 20)
+
+/* Parquet lake source (src/analyze/input_lake.c) over the lake at root: the `tickers` table
+ * (time = recv_ts, the local receive time) and the `gap` rows of the `status` table. Opening
+ * lists the files (--from/--to prune hour folders and row groups by their recv_ts statistics)
+ * and reads only the symbol column of each row group to index which row groups hold which
+ * symbol and how many rows; symbols are then grouped into load batches of at most batch_rows
+ * rows (0 = AH_AN_LAKE_BATCH_ROWS; a larger symbol is a batch alone), and the first load() of
+ * a batch decodes just the row groups of its symbols
+ * (columns recv_ts, exchange, symbol, bid_px, ask_px) once for all of them. Memory is about
+ * `threads` batches, never the whole lake (threads = the engine's worker count). Corrupt or
+ * unreadable files are named on stderr, counted in skipped_files and left out. flt is copied
+ * but flt->symbols is borrowed until ah_an_lake_close. progress: a progress line on stderr
+ * while indexing. Returns 0, or a negative code with a message on stderr (-ENOENT: no
+ * tickers table under root). Main thread; load/release are thread-safe. */
+int ah_an_lake_open(struct ah_an_source *src, const char *root, const struct ah_an_csv_filter *flt,
+                    int threads, uint64_t batch_rows, bool progress) AH_MUST_CHECK;
+void ah_an_lake_close(struct ah_an_source *src);
 
 #endif

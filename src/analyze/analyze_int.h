@@ -5,6 +5,7 @@
 #define ARBHUB_ANALYZE_INT_H
 
 #include "arbhub/analyze.h"
+#include "arbhub/parquet.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -55,5 +56,26 @@ void ah_an__pair_coint(const struct ah_an__mids *buy, const struct ah_an__mids *
 
 /* Stable sort of ticks by ts_us (equal times keep input order). */
 void ah_an__sort_ticks(struct ah_an_tick *t, size_t n);
+
+/* Lake input (input_lake.c, input_lake_gaps.c). */
+
+/* A recorded gap and the symbol it applies to ("" = every symbol of the venue). */
+struct ah_an__lgap {
+    struct ah_an_gap g;
+    char sym[AH_SYMBOL_NAME_MAX];
+};
+
+/* Reads the `gap` rows of the status table under root overlapping [from_us, to_us) for the
+ * venues of ex_mask and the wanted symbols into *out (caller frees), adding to src->quality
+ * (gaps, gap_s) and src->skipped_files (corrupt files, named on stderr). Returns 0 (also
+ * when there is no status table). Main thread. */
+int ah_an__lake_gaps(struct ah_an_source *src, const char *root, const struct ah_an_csv_filter *flt,
+                     struct ah_an__lgap **out, size_t *n);
+
+/* A raw INT64 value of a timestamp column in microseconds (ms, us, ns or a plain int64 as us). */
+int64_t ah_an__to_us(const struct ah_pq_colinfo *ci, int64_t v);
+
+/* True when the symbol filter (NULL/0 = all) holds s[0..len). */
+bool ah_an__want_symbol(const struct ah_an_csv_filter *flt, const char *s, size_t len);
 
 #endif

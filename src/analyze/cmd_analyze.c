@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* `arbhub analyze`: option parsing, input selection (CSV now; the Parquet lake reader is not
- * available yet and says so), the run and the report files. Main thread.
+/* `arbhub analyze`: option parsing, input selection (the Parquet lake, or CSV with
+ * --input-csv), the run and the report files. Main thread.
  *
  * Design: options become a struct ah_an_params and a source; the engine (engine.c) runs the
  * pool and ranks; report*.c write the files. Every option error names the option and exits
@@ -9,6 +9,7 @@
 #include "arbhub/cli.h"
 #include "arbhub/clock.h"
 #include "arbhub/commands.h"
+#include "arbhub/err.h"
 #include "arbhub/registry.h"
 #include "arbhub/xalloc.h"
 
@@ -33,6 +34,7 @@ enum {
     O_TOP,
     O_CSV,
     O_GAPS,
+    O_BATCH,
     O__COUNT
 };
 
@@ -57,6 +59,9 @@ static struct ah_opt opts[O__COUNT] = {
      "bid_qty,ask_qty) instead of the lake",
      NULL, false},
     {"gaps-csv", "FILE", NULL, "recorded gaps as CSV (exchange,start_us,end_us)", NULL, false},
+    {"batch-rows", "N", "4194304",
+     "lake rows decoded together (more: fewer passes over shared row groups, more memory)", NULL,
+     false},
 };
 
 struct run_opts {
@@ -65,6 +70,7 @@ struct run_opts {
     const char *out_dir;
     enum ah_an_format fmt;
     int64_t top;
+    int64_t batch_rows;
 };
 
 static int usage(const char *opt, const char *msg, const char *val)
@@ -140,7 +146,9 @@ static int parse_numbers(const struct ah_cfg *cfg, struct run_opts *r)
         (opts[O_EXIT].set && ah_cli_opt_double(&opts[O_EXIT], &r->p.exit_bps) < 0) ||
         (opts[O_STALE].set && ah_cli_opt_int64(&opts[O_STALE], 1, 3600000, &stale) < 0) ||
         (opts[O_THREADS].set && ah_cli_opt_int64(&opts[O_THREADS], 0, 1024, &threads) < 0) ||
-        (opts[O_TOP].set && ah_cli_opt_int64(&opts[O_TOP], 0, 100000, &r->top) < 0)) {
+        (opts[O_TOP].set && ah_cli_opt_int64(&opts[O_TOP], 0, 100000, &r->top) < 0) ||
+        (opts[O_BATCH].set &&
+         ah_cli_opt_int64(&opts[O_BATCH], 1, INT64_C(1) << 40, &r->batch_rows) < 0)) {
         return AH_EXIT_USAGE;
     }
     if (!(r->p.entry_bps > r->p.exit_bps)) {
@@ -199,38 +207,60 @@ static int parse_opts(const struct ah_cfg *cfg, struct run_opts *r)
     return rc;
 }
 
+/* Opens the input: --input-csv FILE, else the lake at PATH (default lake.path). */
+static int open_source(struct ah_cli_ctx *ctx, const struct run_opts *r, struct ah_an_source *src,
+                       bool *lake)
+{
+    *lake = !opts[O_CSV].set;
+    if (!*lake) {
+        return ah_an_csv_open(src, opts[O_CSV].val, opts[O_GAPS].val, &r->flt);
+    }
+    if (opts[O_GAPS].set) {
+        fprintf(stderr, "arbhub analyze: --gaps-csv needs --input-csv (the lake has its gaps in "
+                        "the status table)\n");
+        return AH_E_CONFIG;
+    }
+    return ah_an_lake_open(src, ctx->argc > 0 ? ctx->argv[0] : ctx->cfg.lake.path, &r->flt,
+                           r->p.threads, (uint64_t)r->batch_rows, r->p.progress);
+}
+
+static int report(const struct run_opts *r, struct ah_an_report *rep)
+{
+    char path[4200];
+    int rc = ah_an_report_save(rep, r->fmt, r->out_dir, ah_clock_wall_us(), path, sizeof(path));
+
+    ah_an_report_print_top(rep, (size_t)r->top, stdout);
+    if (rc == 0) {
+        printf("report: %s\n", path);
+    }
+    return rc < 0 ? AH_EXIT_FAIL : 0;
+}
+
 static int run(struct ah_cli_ctx *ctx, struct ah_opt *o, size_t n_opts)
 {
     struct run_opts r = {0};
     struct ah_an_source src;
     struct ah_an_report rep;
-    char path[4200];
+    bool lake = false;
     int rc;
 
     (void)o;
     (void)n_opts;
     rc = parse_opts(&ctx->cfg, &r);
-    if (rc == 0 && !opts[O_CSV].set) {
-        fprintf(stderr,
-                "arbhub analyze: Parquet input not available yet (lake at %s); use --input-csv "
-                "FILE\n",
-                ctx->argc > 0 ? ctx->argv[0] : ctx->cfg.lake.path);
-        rc = AH_EXIT_USAGE;
+    if (rc == 0) {
+        int orc = open_source(ctx, &r, &src, &lake);
+
+        rc = orc == AH_E_CONFIG ? AH_EXIT_USAGE : orc < 0 ? AH_EXIT_FAIL : 0;
     }
-    if (rc == 0 && ah_an_csv_open(&src, opts[O_CSV].val, opts[O_GAPS].val, &r.flt) < 0) {
-        rc = AH_EXIT_FAIL;
-    } else if (rc == 0) {
+    if (rc == 0) {
         rc = ah_an_run(&src, &r.p, &rep) < 0 ? AH_EXIT_FAIL : 0;
-        ah_an_csv_close(&src);
+        if (lake) {
+            ah_an_lake_close(&src);
+        } else {
+            ah_an_csv_close(&src);
+        }
         if (rc == 0) {
-            rc = ah_an_report_save(&rep, r.fmt, r.out_dir, ah_clock_wall_us(), path, sizeof(path)) <
-                         0
-                     ? AH_EXIT_FAIL
-                     : 0;
-            ah_an_report_print_top(&rep, (size_t)r.top, stdout);
-            if (rc == 0) {
-                printf("report: %s\n", path);
-            }
+            rc = report(&r, &rep);
             ah_an_report_fini(&rep);
         }
     }
@@ -242,8 +272,9 @@ const struct ah_cmd ah_cmd_analyze = {
     .name = "analyze",
     .summary = "analyze the Parquet lake and write a ranked arbitrage report",
     .usage = "arbhub analyze [options] [PATH]",
-    .details = "PATH is the lake root (default: config lake.path). Until the Parquet reader "
-               "lands, input comes from --input-csv.\nReport columns: docs/analyze.md.",
+    .details = "PATH is the lake root (default: config lake.path, data/market_data); its tickers "
+               "and status tables are read. --input-csv reads CSV instead.\nReport columns and "
+               "method: docs/analyze.md.",
     .opts = opts,
     .n_opts = O__COUNT,
     .max_positional = 1,

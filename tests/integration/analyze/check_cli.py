@@ -163,9 +163,10 @@ def test_errors(tmp, ticks):
         r = run('--input-csv', ticks, '--out', os.path.join(tmp, 'e'), *args)
         check(f'error {args}', r.returncode == 2 and needle in r.stderr,
               f'rc {r.returncode} stderr {r.stderr!r}')
-    r = run(os.path.join(tmp, 'lake'))
-    check('parquet not yet', r.returncode == 2 and 'Parquet input not available yet' in r.stderr,
-          r.stderr)
+    r = run(os.path.join(tmp, 'lake'), '--out', os.path.join(tmp, 'e'))
+    check('no lake', r.returncode == 1 and 'no tickers table' in r.stderr, r.stderr)
+    r = run(os.path.join(tmp, 'lake'), '--gaps-csv', ticks)
+    check('gaps-csv needs csv', r.returncode == 2 and '--gaps-csv' in r.stderr, r.stderr)
     r = run('--input-csv', os.path.join(tmp, 'missing.csv'), '--out', os.path.join(tmp, 'e'))
     check('missing input', r.returncode == 1 and 'missing.csv' in r.stderr, r.stderr)
     check('no report on error', not os.path.exists(os.path.join(tmp, 'e')))
