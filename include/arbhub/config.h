@@ -42,6 +42,7 @@ struct ah_cfg_server {
     char origins[AH_CFG_ORIGINS_MAX][AH_CFG_STR_MAX]; /* empty list = any Origin */
     int n_origins;
     char api_token_env[64]; /* env var holding the bearer token (required off loopback) */
+    bool require_token;     /* require the token on loopback too */
     int trades_ring;        /* recent trades kept per symbol and exchange for REST */
 };
 

@@ -65,6 +65,8 @@ const struct ah_cfg_key ah_config__keys[] = {
      AH_CFG_ORIGINS_MAX, 0, 0, NULL, 0, "allowed WebSocket Origin values; empty = any"},
     STR("server.api_token_env", server.api_token_env, NULL,
         "environment variable holding the bearer token"),
+    BOOL("server.require_token", server.require_token,
+         "require the bearer token on loopback too (always required elsewhere)"),
     NUM("server.trades_ring", CFG_INT, server.trades_ring, 1, 100000,
         "recent trades kept per symbol and exchange"),
 

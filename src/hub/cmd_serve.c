@@ -180,20 +180,23 @@ static int intern_symbols(const struct ah_cfg *cfg)
     return 0;
 }
 
-/* Off loopback every request needs the bearer token; refuse to start without one. */
+/* Off loopback (or with server.require_token) every request needs the bearer token; refuse to
+ * start without one. */
 static int api_token(const struct ah_cfg *cfg, const char **token)
 {
+    bool loopback = ah_hub_addr_is_loopback(cfg->server.listen_addr);
+
     *token = NULL;
-    if (ah_hub_addr_is_loopback(cfg->server.listen_addr)) {
+    if (loopback && !cfg->server.require_token) {
         return 0;
     }
     *token = getenv(cfg->server.api_token_env);
     if (*token == NULL || strlen(*token) < 16) {
         fprintf(stderr,
-                "arbhub serve: server.listen_addr is %s (not loopback): set %s to an API token "
-                "of at least 16 characters; every request must then send it as "
-                "'Authorization: Bearer <token>'\n",
-                cfg->server.listen_addr, cfg->server.api_token_env);
+                "arbhub serve: %s%s: set %s to an API token of at least 16 characters; every "
+                "request must then send it as 'Authorization: Bearer <token>'\n",
+                loopback ? "server.require_token is true" : "server.listen_addr is ",
+                loopback ? "" : cfg->server.listen_addr, cfg->server.api_token_env);
         return -1;
     }
     return 0;
