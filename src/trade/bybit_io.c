@@ -280,7 +280,7 @@ static void on_om_answer(struct ah_bio *b, struct ah_bio_req *r, const char *bod
     int n = ah_bybit_om_on_response(&b->om, &r->h, body, len, ah_clock_wall_us(), e, 16, &ret);
 
     if (n < 0) {
-        AH_WARN("trade", "[bybit] %s: answer is not a Bybit envelope", r->h.path);
+        AH_WARN("trade", "[bybit] %s: answer is not a Bybit envelope: %.120s", r->h.path, body);
         return;
     }
     if (ret != 0 && ret != AH_BYBIT_RATE_LIMIT) {
