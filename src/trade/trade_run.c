@@ -38,13 +38,31 @@ struct run {
     int64_t stop_deadline_us;
     int exit_code;
     char last_reject[64];
-    uv_timer_t tick;
+    uv_timer_t tick, quit;
     uv_signal_t sig_int, sig_term;
 };
 
 static bool paper_mode(const struct run *r)
 {
     return r->o->mode == AH_TRADE_PAPER;
+}
+
+/* Teardown runs from its own timer: finish() may be called from inside a curl or WebSocket
+ * callback, whose owner must not be destroyed under it. */
+static void on_quit(uv_timer_t *h)
+{
+    struct run *r = h->data;
+
+    ah_md__destroy(r->md);
+    r->md = NULL;
+    ah_curl_loop_destroy(r->cl); /* in-flight callbacks run now, with AH_E_CLOSED */
+    r->cl = NULL;
+    ah_bio_destroy(r->bio);
+    r->bio = NULL;
+    uv_close((uv_handle_t *)&r->quit, NULL);
+    uv_close((uv_handle_t *)&r->tick, NULL);
+    uv_close((uv_handle_t *)&r->sig_int, NULL);
+    uv_close((uv_handle_t *)&r->sig_term, NULL);
 }
 
 static void finish(struct run *r, int code)
@@ -54,15 +72,7 @@ static void finish(struct run *r, int code)
     }
     r->finished = true;
     r->exit_code = code;
-    ah_md__destroy(r->md);
-    r->md = NULL;
-    ah_curl_loop_destroy(r->cl); /* in-flight callbacks run now, with AH_E_CLOSED */
-    r->cl = NULL;
-    ah_bio_destroy(r->bio);
-    r->bio = NULL;
-    uv_close((uv_handle_t *)&r->tick, NULL);
-    uv_close((uv_handle_t *)&r->sig_int, NULL);
-    uv_close((uv_handle_t *)&r->sig_term, NULL);
+    uv_timer_start(&r->quit, on_quit, 0, 0);
 }
 
 /* ---- venue side ---- */
@@ -305,7 +315,9 @@ static int start(struct run *r)
     int rc;
 
     uv_timer_init(&r->loop, &r->tick);
+    uv_timer_init(&r->loop, &r->quit);
     r->tick.data = r;
+    r->quit.data = r;
     uv_signal_init(&r->loop, &r->sig_int);
     uv_signal_init(&r->loop, &r->sig_term);
     r->sig_int.data = r;
