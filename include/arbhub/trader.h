@@ -46,7 +46,7 @@ struct ah_trader {
  * counter, or starts a new run (run_id from wall_us). cfg, in and names are borrowed. Returns 0
  * or the state's error. Release with ah_trader_fini. */
 int ah_trader_init(struct ah_trader *t, const struct ah_cfg_trader *cfg,
-                   const struct ah_instrument *in, const char *category, const char *journal_symbol,
+                   const struct ah_instr_spec *in, const char *category, const char *journal_symbol,
                    int64_t wall_us, ah_trader_send_fn *send_cb, void *send_arg) AH_MUST_CHECK;
 void ah_trader_fini(struct ah_trader *t);
 /* After a restart (and harmless on a fresh start): settles the saved orders against the venue's

@@ -14,7 +14,7 @@ struct ah_bio;
 
 /* Start-up finished: the instrument (borrowed for the call) and, with keys, the venue's open
  * orders of the symbol (for the restart reconcile). */
-typedef void ah_bio_ready_fn(void *user, const struct ah_instrument *in,
+typedef void ah_bio_ready_fn(void *user, const struct ah_instr_spec *in,
                              const struct ah_bybit_order *open, int n_open);
 typedef void ah_bio_exec_fn(void *user, const struct ah_exec *e);
 /* A start-up step failed for good (auth, unknown symbol, network): ret_code is Bybit's retCode
@@ -58,7 +58,7 @@ struct ah_bio {
     void *user;
     enum ah_bio_step step;
     struct ah_bybit_om om;
-    struct ah_instrument in;
+    struct ah_instr_spec in;
     struct ah_bybit_limit limit;
     int64_t blocked_until_ms;
     struct ah_bio_req *queue_head, *queue_tail; /* waiting for the rate limit */

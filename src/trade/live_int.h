@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Internals of the socket side of `arbhub trade` (loop thread only): the public market-data
  * stream (md_bybit.c), the Bybit REST + private WebSocket transport (bybit_io.c) and the command
- * (cmd_trade.c). md_bybit.c includes the exchange module's header, whose struct ah_instrument
+ * (cmd_trade.c). md_bybit.c includes the exchange module's header, whose struct ah_instr_spec
  * clashes with trade.h's, so the two meet here through plain numbers only. */
 #ifndef ARBHUB_TRADE_LIVE_INT_H
 #define ARBHUB_TRADE_LIVE_INT_H

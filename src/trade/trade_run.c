@@ -172,7 +172,7 @@ static void settle_paper_restart(struct run *r, int64_t now)
     }
 }
 
-static void on_ready(void *user, const struct ah_instrument *in, const struct ah_bybit_order *open,
+static void on_ready(void *user, const struct ah_instr_spec *in, const struct ah_bybit_order *open,
                      int n_open)
 {
     struct run *r = user;

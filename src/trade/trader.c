@@ -35,7 +35,7 @@ static void save_meta(struct ah_trader *t)
 }
 
 int ah_trader_init(struct ah_trader *t, const struct ah_cfg_trader *cfg,
-                   const struct ah_instrument *in, const char *category, const char *journal_symbol,
+                   const struct ah_instr_spec *in, const char *category, const char *journal_symbol,
                    int64_t wall_us, ah_trader_send_fn *send_cb, void *send_arg)
 {
     int rc;

@@ -42,7 +42,7 @@ static struct {
     char body[65536];
 } g;
 
-static const struct ah_instrument btc = {.symbol = "BTCUSDT",
+static const struct ah_instr_spec btc = {.symbol = "BTCUSDT",
                                          .tick = 100000000,
                                          .qty_step = 1000,
                                          .min_qty = 11000,
