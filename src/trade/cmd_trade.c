@@ -194,8 +194,8 @@ static int run(struct ah_cli_ctx *ctx, struct ah_opt *op, size_t n_opts)
     if (rc != 0) {
         return rc;
     }
-    if (op[O_LISTEN].set) {
-        fprintf(stderr, "arbhub: trade --listen: not implemented yet\n");
+    if (op[O_LISTEN].set && o.mode != AH_TRADE_PAPER) {
+        fprintf(stderr, "arbhub: trade --listen: only --mode paper is implemented yet\n");
         return AH_EXIT_USAGE;
     }
     if (o.mode == AH_TRADE_LIVE && !op[O_LIVE].set) {
@@ -212,7 +212,8 @@ static int run(struct ah_cli_ctx *ctx, struct ah_opt *op, size_t n_opts)
         fprintf(stderr, "arbhub: trade: cannot open the log file\n");
         return AH_EXIT_FAIL;
     }
-    rc = ah_trade_run(&ctx->cfg, &o);
+    rc = op[O_LISTEN].set ? ah_trade_listen(&ctx->cfg, &o, op[O_LISTEN].val)
+                          : ah_trade_run(&ctx->cfg, &o);
     ah_log_stop();
     memset(&o, 0, sizeof(o)); /* the secret does not outlive the run */
     return rc;

@@ -25,4 +25,8 @@ struct ah_trade_opts {
  * code: 0 done, 1 failure (start-up error, halt, refusals, orders left open). */
 int ah_trade_run(const struct ah_cfg *cfg, const struct ah_trade_opts *o);
 
+/* Listen mode on paper venues (listen_run.c): the hub's spreads at url drive the listen engine
+ * until SIGINT/SIGTERM. Returns the exit code. */
+int ah_trade_listen(const struct ah_cfg *cfg, const struct ah_trade_opts *o, const char *url);
+
 #endif
