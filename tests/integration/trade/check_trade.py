@@ -138,6 +138,36 @@ def test_paper_cycles():
         check(st["creates"] == 0, "paper: no order reached the venue", st)
 
 
+def test_polling_fallback():
+    with tempfile.TemporaryDirectory() as d:
+        v = Venue()
+        try:
+            cmd = trade_cmd(v, d)
+            cmd[cmd.index("--ws-url") + 1] = "ws://127.0.0.1:%d/no-such-stream" % v.port
+            rc, out = run(cmd + ["--poll-ms", "200"], env())
+            st = v.state()
+        finally:
+            v.close()
+        check(rc == 0 and len(journal(d)) == 2 and st["ws_auth_ok"] == 0,
+              "private stream down: 2 cycles through REST polling", (st, out[-600:]))
+
+
+def test_live_confirmation():
+    with tempfile.TemporaryDirectory() as d:
+        v = Venue()
+        try:
+            cmd = trade_cmd(v, d, mode="live", cycles=1)
+            rc1, out1 = run(cmd, env())
+            rc2, out2 = run(cmd + ["--live"], env())
+            st = v.state()
+        finally:
+            v.close()
+        check(rc1 == 2 and "--live" in out1, "live without --live: refused", out1[-300:])
+        check(rc2 == 0 and "LIVE MODE" in out2 and "take-profit 5 bps" in out2,
+              "live with --live: prints what it is about to do, then trades", out2[-600:])
+        check(st["creates"] >= 2, "live: orders reached the (local) venue", st)
+
+
 def test_bad_credentials():
     with tempfile.TemporaryDirectory() as d:
         v = Venue()
@@ -222,6 +252,8 @@ def test_risk(name, venue_args, cfg, needle):
 def main():
     test_testnet_cycles()
     test_paper_cycles()
+    test_polling_fallback()
+    test_live_confirmation()
     test_bad_credentials()
     test_insufficient_balance()
     test_kill_restart_sigint()
