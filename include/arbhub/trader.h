@@ -25,7 +25,9 @@ typedef int ah_trader_send_fn(void *arg, const struct ah_intent *in);
 struct ah_trader {
     struct ah_conv conv;
     struct ah_risk risk;
-    struct ah_state *st; /* owned; NULL when no state file is configured */
+    struct ah_state *st;  /* owned; NULL when no state file is configured */
+    struct ah_disk *disk; /* borrowed, set by the caller after init: state and journal writes
+                             go to the writer thread; NULL = synchronous writes */
     struct ah_state_meta meta;
     char journal_dir[256];
     char journal_symbol[32]; /* canonical, e.g. BTC-USDT */

@@ -24,6 +24,7 @@
 #define TICK_MS       50
 #define STOP_WAIT_US  10000000LL
 #define MAKER_FEE_BPS 1.0
+#define PENDING_MAX   64 /* sends waiting for their write-ahead row to be durable */
 
 struct run {
     uv_loop_t loop;
@@ -34,6 +35,9 @@ struct run {
     struct ah_md *md;
     struct ah_paper *paper; /* paper mode */
     struct ah_trader t;
+    struct ah_disk *disk;
+    struct ah_intent pending[PENDING_MAX]; /* FIFO, in barrier order */
+    int pend_head, n_pend;
     bool ready, stopping, finished;
     int64_t stop_deadline_us;
     int exit_code;
@@ -53,6 +57,9 @@ static void on_quit(uv_timer_t *h)
 {
     struct run *r = h->data;
 
+    r->t.disk = NULL;         /* anything after this writes synchronously */
+    ah_disk_destroy(r->disk); /* waits for the queued writes: a short block at exit */
+    r->disk = NULL;
     ah_md__destroy(r->md);
     r->md = NULL;
     ah_curl_loop_destroy(r->cl); /* in-flight callbacks run now, with AH_E_CLOSED */
@@ -90,9 +97,8 @@ static void on_exec(void *user, const struct ah_exec *e)
     }
 }
 
-static int on_send(void *arg, const struct ah_intent *in)
+static int send_now(struct run *r, const struct ah_intent *in)
 {
-    struct run *r = arg;
     int64_t now = ah_clock_wall_us();
 
     if (!paper_mode(r)) {
@@ -104,6 +110,42 @@ static int on_send(void *arg, const struct ah_intent *in)
         return rc == -ENOENT ? 0 : rc;
     }
     return ah_paper_submit(r->paper, &in->req, now);
+}
+
+/* Every write queued before this send is durable: send the oldest waiting intent. */
+static void on_durable(void *arg)
+{
+    struct run *r = arg;
+    struct ah_intent in = r->pending[r->pend_head];
+
+    r->pend_head = (r->pend_head + 1) % PENDING_MAX;
+    r->n_pend--;
+    if (r->finished || send_now(r, &in) == 0 || in.kind != AH_INTENT_PLACE) {
+        return;
+    }
+    struct ah_exec rej = {.kind = AH_EXEC_REJECT, .side = in.req.side, .ts_us = ah_clock_wall_us()};
+
+    memcpy(rej.link_id, in.req.link_id, sizeof(rej.link_id));
+    snprintf(rej.reason, sizeof(rej.reason), "send failed");
+    ah_trader_on_exec(&r->t, &rej);
+}
+
+/* The engine saved the order (queued to the disk thread) and asks to send it: the send waits
+ * for the write, so a crash can never leave an order at the venue that the state file lacks. */
+static int on_send(void *arg, const struct ah_intent *in)
+{
+    struct run *r = arg;
+
+    if (r->disk == NULL) {
+        return send_now(r, in);
+    }
+    if (r->n_pend == PENDING_MAX) {
+        return AH_E_LIMIT;
+    }
+    r->pending[(r->pend_head + r->n_pend) % PENDING_MAX] = *in;
+    r->n_pend++;
+    ah_disk_barrier(r->disk, on_durable, r);
+    return 0;
 }
 
 static void paper_pump(struct run *r, int64_t now)
@@ -184,6 +226,13 @@ static void on_ready(void *user, const struct ah_instr_spec *in, const struct ah
         AH_ERROR("trade", "state %s: %s", r->cfg->trader.state_file, ah_strerror(rc));
         finish(r, 1);
         return;
+    }
+    if (r->t.st != NULL || r->cfg->trader.journal_dir[0] != '\0') {
+        rc = ah_disk_create(&r->disk, &r->loop);
+        if (rc < 0) {
+            AH_WARN("trade", "disk thread: %s; writing on the loop thread", ah_strerror(rc));
+        }
+        r->t.disk = r->disk;
     }
     if (paper_mode(r)) {
         r->paper = ah_xcalloc(1, sizeof(*r->paper));
