@@ -63,8 +63,7 @@ static void on_barrier(void *arg)
 
     g_ctx->order[g_ctx->n_done] = id;
     /* Later writes may already be done too; the earlier ones must be. */
-    g_ctx->ok_at_barrier[g_ctx->n_done] = id == 1
-                                                  ? saved_has(g_ctx->path, "ahtest-4", NULL)
+    g_ctx->ok_at_barrier[g_ctx->n_done] = id == 1 ? saved_has(g_ctx->path, "ahtest-4", NULL)
                                                   : saved_has(g_ctx->path, "ahtest-6", "ahtest-0");
     g_ctx->n_done++;
 }
