@@ -136,6 +136,7 @@ static int setup(int argc, char **argv)
     struct ah_bybit_sim_cfg scfg = {.maker_bps = 1, .taker_bps = 10, .order_limit_per_s = 20};
     int64_t bal = 0;
 
+    scfg.order_limit_per_s = strtoll(arg(argc, argv, "--order-limit", "20"), NULL, 10);
     g.venue = ah_bybit_sim_create(&scfg);
     g.mid = strtod(arg(argc, argv, "--mid", "27000"), NULL);
     g.amp = strtod(arg(argc, argv, "--amp", "30"), NULL);

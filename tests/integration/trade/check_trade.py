@@ -152,6 +152,23 @@ def test_polling_fallback():
               "private stream down: 2 cycles through REST polling", (st, out[-600:]))
 
 
+def test_rate_limit():
+    with tempfile.TemporaryDirectory() as d:
+        v = Venue("--order-limit", "1", "--period", "0.6")
+        try:
+            rc, out = run(trade_cmd(v, d, cycles=3, cfg={"reprice_step_bps": 1,
+                                                         "max_orders_per_min": 1000}), env())
+            st = v.state()
+        finally:
+            v.close()
+        rows = journal(d)
+        pnl = sum(Decimal(r["pnl"]) for r in rows)
+        check(rc == 0 and len(rows) == 3 and "rate limited (10006)" in out,
+              "1 order/s at the venue: 10006 answered with backoff, 3 cycles done", out[-600:])
+        check(Decimal(st["usdt_free"]) - 1000 == pnl and st["max_open"] == 1,
+              "rate limited: no order doubled, pnl = wallet change", (st, pnl))
+
+
 def test_live_confirmation():
     with tempfile.TemporaryDirectory() as d:
         v = Venue()
@@ -253,6 +270,7 @@ def main():
     test_testnet_cycles()
     test_paper_cycles()
     test_polling_fallback()
+    test_rate_limit()
     test_live_confirmation()
     test_bad_credentials()
     test_insufficient_balance()
