@@ -89,6 +89,8 @@ void ah_disk_del_order(struct ah_disk *d, struct ah_state *st, const char *link_
 void ah_disk_save_meta(struct ah_disk *d, struct ah_state *st, const struct ah_state_meta *m);
 void ah_disk_journal(struct ah_disk *d, const char *dir, const char *symbol,
                      const struct ah_cycle_result *r);
+void ah_disk_journal_arb(struct ah_disk *d, const char *dir, const char *symbol, int64_t ts_us,
+                         const struct ah_arb_result *r);
 /* done_cb(arg) runs on the loop thread once every write queued before this call is done
  * (durable): write-ahead, then send. */
 void ah_disk_barrier(struct ah_disk *d, ah_disk_done_fn *done_cb, void *arg);

@@ -79,6 +79,7 @@ struct ah_arb_trader {
     char journal_symbol[32];
     ah_trader_send_fn *send_cb;
     void *send_arg;
+    struct ah_disk *disk; /* borrowed; journal rows go to the writer thread; NULL = synchronous */
     uint64_t n_refused;
     int64_t n_trades;
     struct ah_arb_result last;

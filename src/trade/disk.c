@@ -14,7 +14,7 @@
 #include "arbhub/log.h"
 #include "arbhub/xalloc.h"
 
-enum job_kind { J_PUT = 1, J_DEL, J_META, J_JOURNAL, J_BARRIER };
+enum job_kind { J_PUT = 1, J_DEL, J_META, J_JOURNAL, J_ARB, J_BARRIER };
 
 struct job {
     enum job_kind kind;
@@ -23,7 +23,9 @@ struct job {
         struct ah_state_order order;
         struct ah_state_meta meta;
         struct ah_cycle_result cycle;
+        struct ah_arb_result arb;
     } u;
+    int64_t ts_us;
     char link_id[AH_LINK_ID_MAX + 1];
     char dir[256], symbol[32];
     ah_disk_done_fn *done_cb;
@@ -58,6 +60,9 @@ static int run_job(struct job *j)
         break;
     case J_JOURNAL:
         rc = ah_journal_append(j->dir, j->symbol, &j->u.cycle);
+        break;
+    case J_ARB:
+        rc = ah_journal_append_arb(j->dir, j->symbol, j->ts_us, &j->u.arb);
         break;
     case J_BARRIER:
         break;
@@ -208,6 +213,18 @@ void ah_disk_journal(struct ah_disk *d, const char *dir, const char *symbol,
     memcpy(j->dir, dir, strnlen(dir, sizeof(j->dir) - 1));
     memcpy(j->symbol, symbol, strnlen(symbol, sizeof(j->symbol) - 1));
     j->u.cycle = *r;
+    push(d, j);
+}
+
+void ah_disk_journal_arb(struct ah_disk *d, const char *dir, const char *symbol, int64_t ts_us,
+                         const struct ah_arb_result *r)
+{
+    struct job *j = job(J_ARB, NULL);
+
+    memcpy(j->dir, dir, strnlen(dir, sizeof(j->dir) - 1));
+    memcpy(j->symbol, symbol, strnlen(symbol, sizeof(j->symbol) - 1));
+    j->ts_us = ts_us;
+    j->u.arb = *r;
     push(d, j);
 }
 

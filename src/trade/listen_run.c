@@ -2,7 +2,8 @@
 /* `arbhub trade --listen URL`: the hub's `spreads` channel over a WebSocket client drives the
  * listen engine (ah_arb_trader) on in-process paper venues, one per exchange, whose quotes come
  * from the spreads themselves (the buy leg's ask, the sell leg's bid). Paper mode only. Loop
- * thread; owns the client, the paper venues and the timers; runs until SIGINT/SIGTERM. */
+ * thread (journal rows on the disk writer thread); owns the client, the paper venues and the
+ * timers; runs until SIGINT/SIGTERM. */
 #include "trade_run.h"
 
 #include <inttypes.h>
@@ -31,6 +32,7 @@ struct lrun {
     const struct ah_trade_opts *o;
     struct ah_ws_client *ws;
     struct ah_arb_trader t;
+    struct ah_disk *disk;
     struct ah_paper paper[AH_LISTEN_VENUES];
     bool have_venue[AH_LISTEN_VENUES];
     int64_t bid[AH_LISTEN_VENUES], ask[AH_LISTEN_VENUES];
@@ -235,6 +237,9 @@ static void on_quit(uv_timer_t *h)
 
     ah_ws_client_destroy(r->ws);
     r->ws = NULL;
+    r->t.disk = NULL;
+    ah_disk_destroy(r->disk); /* the queued journal rows are written first */
+    r->disk = NULL;
     uv_close((uv_handle_t *)&r->tick, NULL);
     uv_close((uv_handle_t *)&r->quit, NULL);
     uv_close((uv_handle_t *)&r->sig_int, NULL);
@@ -304,6 +309,9 @@ int ah_trade_listen(const struct ah_cfg *cfg, const struct ah_trade_opts *o, con
     }
     AH_INFO("trade", "[listen %s] paper mode on %s: threshold %.2f bps, policy %s", o->symbol, url,
             cfg->trader.threshold_bps, cfg->trader.single_leg_policy);
+    if (ah_disk_create(&r->disk, &r->loop) == 0) {
+        r->t.disk = r->disk;
+    }
     rc = lstart(r, url);
     if (rc < 0) {
         AH_ERROR("trade", "[listen] %s: %s", url, ah_strerror(rc));
