@@ -35,8 +35,8 @@ static struct ah_opt opts[O__COUNT] = {
     {"cycles", "N", "from config: trader.cycles", "cycles to run (0 = until stopped)", NULL, false},
     {"mode", "MODE", "from config: trader.mode (paper)", "paper, testnet or live", NULL, false},
     {"live", NULL, NULL, "confirms --mode live: real orders with real money", NULL, false},
-    {"listen", "URL", NULL, "listen mode: the hub's WebSocket (ws://127.0.0.1:8181/ws)", NULL,
-     false},
+    {"listen", "URL", NULL,
+     "listen mode (paper venues): the hub's WebSocket, e.g. ws://127.0.0.1:8181/ws", NULL, false},
     {"threshold-bps", "BPS", "from config: trader.threshold_bps", "listen mode: net spread to act",
      NULL, false},
     {"rest-url", "URL", "by mode", "Bybit REST base URL", NULL, false},
@@ -223,11 +223,14 @@ const struct ah_cmd ah_cmd_trade = {
     .name = "trade",
     .summary = "run the trader (paper by default)",
     .usage = "arbhub trade [options]",
-    .details = "Convergent mode on Bybit spot: a post-only buy at the bid, a take-profit sell, a "
-               "market exit on stop-loss or max hold; each cycle is journaled. --mode paper "
-               "(default) fills orders in-process against the public quotes; testnet and live "
-               "read the API key from ARBHUB_BYBIT_API_KEY / ARBHUB_BYBIT_API_SECRET. SIGINT or "
-               "SIGTERM cancels every open order before exit.",
+    .details =
+        "Convergent mode on Bybit spot: a post-only buy at the bid, a take-profit sell, a "
+        "market exit on stop-loss or max hold; each cycle is journaled. --mode paper "
+        "(default) fills orders in-process against the public quotes; testnet and live "
+        "read the API key from ARBHUB_BYBIT_API_KEY / ARBHUB_BYBIT_API_SECRET. SIGINT or "
+        "SIGTERM cancels every open order before exit. --listen URL trades the hub's spreads "
+        "on in-process paper venues (one trade per opportunity, single-leg policy from "
+        "trader.single_leg_policy).",
     .opts = opts,
     .n_opts = O__COUNT,
     .max_positional = 0,

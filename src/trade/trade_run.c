@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <uv.h>
 
 #include "arbhub/clock.h"
@@ -347,6 +348,28 @@ static void on_signal(uv_signal_t *h, int signum)
 
 /* ---- the run ---- */
 
+/* mkdir -p of the state file's folder (before the loop runs: disk I/O). */
+static void make_parent(const char *path)
+{
+    char dir[AH_CFG_STR_MAX];
+    char *slash;
+
+    snprintf(dir, sizeof(dir), "%s", path);
+    slash = strrchr(dir, '/');
+    if (slash == NULL || slash == dir) {
+        return;
+    }
+    *slash = '\0';
+    for (char *p = dir + 1; *p != '\0'; p++) {
+        if (*p == '/') {
+            *p = '\0';
+            (void)mkdir(dir, 0755);
+            *p = '/';
+        }
+    }
+    (void)mkdir(dir, 0755);
+}
+
 static int start(struct run *r)
 {
     const struct ah_trade_opts *o = r->o;
@@ -398,6 +421,9 @@ int ah_trade_run(const struct ah_cfg *cfg, const struct ah_trade_opts *o)
 
     r->cfg = cfg;
     r->o = o;
+    if (cfg->trader.state_file[0] != '\0') {
+        make_parent(cfg->trader.state_file);
+    }
     if (uv_loop_init(&r->loop) != 0) {
         free(r);
         return 1;

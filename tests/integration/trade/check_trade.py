@@ -185,6 +185,24 @@ def test_live_confirmation():
         check(st["creates"] >= 2, "live: orders reached the (local) venue", st)
 
 
+def test_default_paths():
+    with tempfile.TemporaryDirectory() as d:
+        v = Venue()
+        try:
+            cmd = [ARBHUB, "trade", "--cycles", "1", "--rest-url", v.base,
+                   "--public-ws-url", "ws://127.0.0.1:%d/v5/public/spot" % v.port]
+            p = subprocess.run(cmd, cwd=d, capture_output=True, text=True, timeout=60,
+                               env={k: x for k, x in os.environ.items()
+                                    if not k.startswith("ARBHUB_")})
+        finally:
+            v.close()
+        files = [os.path.join(d, "data", "trader", "cycles-BTC-USDT.csv"),
+                 os.path.join(d, "data", "trader", "state.json"), os.path.join(d, "logs", "log.txt")]
+        check(p.returncode == 0 and all(os.path.exists(f) for f in files),
+              "defaults: paper mode, journal and state under data/trader, log in logs/log.txt",
+              (p.returncode, (p.stdout + p.stderr)[-400:]))
+
+
 def test_bad_credentials():
     with tempfile.TemporaryDirectory() as d:
         v = Venue()
@@ -269,6 +287,7 @@ def test_risk(name, venue_args, cfg, needle):
 def main():
     test_testnet_cycles()
     test_paper_cycles()
+    test_default_paths()
     test_polling_fallback()
     test_rate_limit()
     test_live_confirmation()
