@@ -20,7 +20,7 @@ import time
 import urllib.request
 from decimal import Decimal
 
-ARBHUB, SIMSRV = sys.argv[1], sys.argv[2]
+ARBHUB, SIMSRV = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
 passed = failed = 0
 
 
