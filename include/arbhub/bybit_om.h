@@ -42,7 +42,7 @@ struct ah_bybit_om {
     char api_key[128], secret[128]; /* never logged */
     int64_t recv_window_ms;
     int64_t clock_offset_ms; /* server - local, from /v5/market/time */
-    struct ah_instrument in;
+    struct ah_instr_spec in;
     struct ah_om_order orders[AH_OM_ORDERS_MAX];
     int n_orders;
     uint64_t n_rejects;
@@ -50,7 +50,7 @@ struct ah_bybit_om {
 
 /* Copies key and secret. Returns 0 or AH_E_LIMIT (too long). */
 int ah_bybit_om_init(struct ah_bybit_om *om, const char *api_key, const char *secret,
-                     const struct ah_instrument *in) AH_MUST_CHECK;
+                     const struct ah_instr_spec *in) AH_MUST_CHECK;
 /* Builds the request for an intent at local wall time local_ms (the signed timestamp adds the
  * clock offset). A PLACE whose link id is already tracked rebuilds the same order, so an HTTP
  * retry can never become a second order. Returns 0, AH_E_LIMIT (too many open orders) or the

@@ -12,7 +12,7 @@
 
 #include "arbhub/compiler.h"
 #include "arbhub/json.h"
-#include "arbhub/trade.h"
+#include "arbhub/venue_order.h"
 
 #define AH_BYBIT_RECV_WINDOW_MS 5000
 #define AH_BYBIT_LINK_ID_MAX    AH_LINK_ID_MAX
@@ -39,7 +39,7 @@ enum {
      * rejectReason EC_PostOnlyWillTakeLiquidity); the acceptance itself is retCode 0. */
 };
 
-/* ---- signing (src/trade/bybit_sign.c) ---- */
+/* ---- signing (src/exchange/bybit_sign.c) ---- */
 
 /* Signs `timestamp + api_key + recv_window + payload` (payload = the exact query string of a GET
  * or the exact JSON body of a POST) with HMAC-SHA256 and writes 64 lower-case hex digits and a
@@ -78,7 +78,7 @@ int ah_bybit_headers_build(struct ah_bybit_headers *h, const char *api_key, cons
                            int64_t ts_ms, int64_t recv_window_ms, const char *payload,
                            size_t payload_len) AH_MUST_CHECK;
 
-/* ---- requests (src/trade/bybit_req.c) ---- */
+/* ---- requests (src/exchange/bybit_req.c) ---- */
 
 /* Deterministic orderLinkId "ah<run>-<attempt>" (<= 36 chars): the same (run_id, attempt_id)
  * always gives the same id, so an HTTP retry of one attempt reuses it and Bybit refuses a second
@@ -92,7 +92,7 @@ bool ah_bybit_link_is_ours(const char *link_id, uint64_t run_id);
  * as exact strings on the instrument's steps. Returns the length, or AH_E_LIMIT (buffer too
  * small), AH_E_PARSE (price/qty off the instrument's grid) or -EINVAL (no link id). */
 int ah_bybit_body_create(char *buf, size_t cap, const struct ah_order_req *req,
-                         const struct ah_instrument *in) AH_MUST_CHECK;
+                         const struct ah_instr_spec *in) AH_MUST_CHECK;
 /* Cancels by orderLinkId (order_id may be NULL or empty). */
 int ah_bybit_body_cancel(char *buf, size_t cap, const char *category, const char *symbol,
                          const char *order_id, const char *link_id) AH_MUST_CHECK;
@@ -102,7 +102,7 @@ int ah_bybit_body_cancel(char *buf, size_t cap, const char *category, const char
  * for bytes other than [A-Za-z0-9-_.,~]). Returns the length or AH_E_LIMIT. */
 int ah_bybit_query(char *buf, size_t cap, const char *const *kv, int n_pairs) AH_MUST_CHECK;
 
-/* ---- responses (src/trade/bybit_resp.c) ---- */
+/* ---- responses (src/exchange/bybit_resp.c) ---- */
 
 struct ah_bybit_envelope {
     int64_t ret_code;
@@ -155,7 +155,7 @@ int ah_bybit_parse_orders(const struct ah_json *j, int result, struct ah_bybit_o
 /* result.list[0] of instruments-info (linear qtyStep/minNotionalValue, spot basePrecision/
  * minOrderAmt) for `symbol` (NULL = first). Returns 0, AH_E_PARSE or -ENOENT. */
 int ah_bybit_parse_instrument(const struct ah_json *j, int result, const char *symbol,
-                              struct ah_instrument *out) AH_MUST_CHECK;
+                              struct ah_instr_spec *out) AH_MUST_CHECK;
 /* result.list[0].coin[] of wallet-balance. */
 int ah_bybit_parse_wallet(const struct ah_json *j, int result, struct ah_bybit_coin *out, int cap,
                           int *n) AH_MUST_CHECK;
@@ -171,7 +171,7 @@ const char *ah_bybit_status_name(enum ah_order_status st);
 /* A clear English message for a retCode ("signature error: check the API secret"), or NULL. */
 const char *ah_bybit_ret_msg(int64_t ret_code);
 
-/* ---- rate limits (src/trade/bybit_limit.c) ---- */
+/* ---- rate limits (src/exchange/bybit_limit.c) ---- */
 
 struct ah_bybit_limit {
     int64_t limit;     /* X-Bapi-Limit, -1 unknown */
@@ -191,7 +191,7 @@ int ah_bybit_limit_header(struct ah_bybit_limit *l, const char *name, const char
  * backoff. */
 int64_t ah_bybit_limit_delay_ms(struct ah_bybit_limit *l, int64_t ret_code, int64_t now_ms);
 
-/* ---- private WebSocket (src/trade/bybit_ws.c) ---- */
+/* ---- private WebSocket (src/exchange/bybit_ws.c) ---- */
 
 /* {"req_id":..,"op":"auth","args":["<key>",<expires_ms>,"<sig>"]}, sig = hex HMAC-SHA256(secret,
  * "GET/realtime" + expires_ms). Returns the length, AH_E_LIMIT or AH_E_TLS. */

@@ -50,7 +50,7 @@ int ah_bybit_sim_add_account(struct ah_bybit_sim *sim, const char *api_key, cons
 int ah_bybit_sim_set_balance(struct ah_bybit_sim *sim, int account, const char *coin,
                              int64_t amount) AH_MUST_CHECK;
 /* Lists a spot symbol (in->symbol, e.g. BTCUSDT) with its base and quote coins. */
-int ah_bybit_sim_add_instrument(struct ah_bybit_sim *sim, const struct ah_instrument *in,
+int ah_bybit_sim_add_instrument(struct ah_bybit_sim *sim, const struct ah_instr_spec *in,
                                 const char *base, const char *quote) AH_MUST_CHECK;
 /* The simulator's price moved: resting orders that the new quote trades through fill (maker).
  * Returns the number of fills, or -ENOENT for an unknown symbol. */

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
-/* The trader's socket-free core: exact decimals, instrument rounding, risk limits, the paper
- * venue, the convergent and listen strategies, the journal and the durable state. Everything
- * here is pure or file-backed and runs on the caller's thread (the loop thread in `arbhub
- * trade`); no function blocks on the network. Times are int64 microseconds (UTC) unless named
- * otherwise. Prices, quantities and money are int64 counts of 1e-9 (AH_DEC_ONE = 1.0). */
+/* The trader's socket-free core (decimals and instrument rounding are in venue_order.h): risk
+ * limits, the paper venue, the convergent and listen strategies, the journal and the durable state.
+ * Everything here is pure or file-backed and runs on the caller's thread (the loop thread in
+ * `arbhub trade`); no function blocks on the network. Times are int64 microseconds (UTC) unless
+ * named otherwise. Prices, quantities and money are int64 counts of 1e-9 (AH_DEC_ONE = 1.0). */
 #ifndef ARBHUB_TRADE_H
 #define ARBHUB_TRADE_H
 
@@ -13,91 +13,7 @@
 
 #include "arbhub/compiler.h"
 #include "arbhub/event.h"
-
-/* ---- exact decimals (src/trade/decimal.c) ---- */
-
-#define AH_DEC_DIGITS 9
-#define AH_DEC_ONE    1000000000LL
-
-/* Decimal text ("0.001", "27123.5", "-3") -> units of 1e-9, exactly. Returns 0, AH_E_PARSE
- * (not a plain decimal, or out of range) or AH_E_UNSUPPORTED (non-zero digits past 1e-9). */
-int ah_dec_parse(const char *s, size_t len, int64_t *out) AH_MUST_CHECK;
-int ah_dec_parse_str(const char *s, int64_t *out) AH_MUST_CHECK;
-/* A double (a quote) -> nearest 1e-9 unit. Returns 0 or AH_E_PARSE (NaN, inf, out of range). */
-int ah_dec_from_double(double v, int64_t *out) AH_MUST_CHECK;
-double ah_dec_to_double(int64_t v);
-/* Decimal places a step needs: 0.001 -> 3, 0.5 -> 1, 10 -> 0. */
-int ah_dec_places(int64_t step);
-/* Round v to a multiple of step (step <= 0: v unchanged). Exact. */
-int64_t ah_dec_floor(int64_t v, int64_t step);
-int64_t ah_dec_ceil(int64_t v, int64_t step);
-int64_t ah_dec_nearest(int64_t v, int64_t step);
-/* *out = a * b rounded half away from zero to 1e-9. Returns 0 or -ERANGE. */
-int ah_dec_mul(int64_t a, int64_t b, int64_t *out) AH_MUST_CHECK;
-/* *out = floor(a / b) to a multiple of step (a >= 0, b > 0). Returns 0, -EINVAL or -ERANGE. */
-int ah_dec_div_floor(int64_t a, int64_t b, int64_t step, int64_t *out) AH_MUST_CHECK;
-/* Writes v with at most `places` decimals, trailing zeros trimmed ("27123.5", "0.001", "27120").
- * Returns the length, AH_E_PARSE if v has non-zero digits past `places` (never rounds), or
- * AH_E_LIMIT if buf is too small. */
-int ah_dec_format(int64_t v, int places, char *buf, size_t cap);
-
-/* ---- instruments (src/trade/instrument.c) ---- */
-
-enum ah_order_side { AH_BUY = 1, AH_SELL = 2 };
-
-struct ah_instrument {
-    char symbol[32];      /* venue form, e.g. BTCUSDT */
-    int64_t tick;         /* price step */
-    int64_t qty_step;     /* linear qtyStep, spot basePrecision */
-    int64_t min_qty;      /* 0 = none */
-    int64_t max_qty;      /* 0 = none */
-    int64_t min_notional; /* quote value; linear minNotionalValue, spot minOrderAmt */
-};
-
-enum ah_order_check {
-    AH_ORDER_OK = 0,
-    AH_ORDER_QTY_ZERO,      /* the quantity rounds to zero */
-    AH_ORDER_QTY_MIN,       /* below min_qty */
-    AH_ORDER_QTY_MAX,       /* above max_qty */
-    AH_ORDER_NOTIONAL_MIN,  /* price * qty below min_notional */
-    AH_ORDER_PRICE_INVALID, /* price <= 0 */
-};
-
-/* Price on the tick. Post-only prices round toward the passive side (buy down, sell up) so a
- * rounded maker order never crosses; other prices round to the nearest tick. */
-int64_t ah_instr_round_price(const struct ah_instrument *in, int64_t px, enum ah_order_side side,
-                             bool post_only);
-/* Quantity rounded down to the step (never buys more than asked). */
-int64_t ah_instr_round_qty(const struct ah_instrument *in, int64_t qty);
-/* Quantity for a quote amount at px: floor(amount / px) on the step. 0 when px <= 0. */
-int64_t ah_instr_qty_for_quote(const struct ah_instrument *in, int64_t amount_quote, int64_t px);
-/* Checks an already-rounded order against the instrument's minimums and maximum. */
-enum ah_order_check ah_instr_check(const struct ah_instrument *in, int64_t px, int64_t qty);
-const char *ah_order_check_name(enum ah_order_check c);
-/* Formats price and quantity with the instrument's decimals. Returns 0, AH_E_PARSE (value not on
- * the step) or AH_E_LIMIT. */
-int ah_instr_format_price(const struct ah_instrument *in, int64_t px, char *buf,
-                          size_t cap) AH_MUST_CHECK;
-int ah_instr_format_qty(const struct ah_instrument *in, int64_t qty, char *buf,
-                        size_t cap) AH_MUST_CHECK;
-
-/* ---- orders and execution reports (shared by the paper venue, strategies, simulator) ---- */
-
-#define AH_LINK_ID_MAX 36 /* Bybit orderLinkId limit, without the NUL */
-
-enum ah_bybit_tif { AH_TIF_GTC = 0, AH_TIF_IOC, AH_TIF_FOK, AH_TIF_POST_ONLY };
-enum ah_bybit_otype { AH_OTYPE_LIMIT = 0, AH_OTYPE_MARKET };
-
-struct ah_order_req {
-    char category[16]; /* "spot" or "linear" */
-    char symbol[32];   /* venue form, BTCUSDT */
-    enum ah_order_side side;
-    enum ah_bybit_otype type;
-    enum ah_bybit_tif tif;
-    int64_t px; /* 1e-9 units, on the tick (ignored for market) */
-    int64_t qty;
-    char link_id[AH_LINK_ID_MAX + 1];
-};
+#include "arbhub/venue_order.h"
 
 enum ah_exec_kind {
     AH_EXEC_ACK = 1, /* accepted and live (resting or about to match) */
@@ -189,7 +105,7 @@ struct ah_paper_order {
 struct ah_paper {
     int64_t maker_bps_e4, taker_bps_e4; /* fee rates in 1e-4 bps units (exact) */
     int64_t latency_us;
-    struct ah_instrument instr;
+    struct ah_instr_spec instr;
     int64_t bid, ask, bid_qty, ask_qty, quote_ts; /* latest quote (0 = none) */
     struct ah_paper_order orders[AH_PAPER_ORDERS_MAX];
     int n_orders;
@@ -200,7 +116,7 @@ struct ah_paper {
     int n_seen;
 };
 
-void ah_paper_init(struct ah_paper *p, const struct ah_instrument *in, double maker_bps,
+void ah_paper_init(struct ah_paper *p, const struct ah_instr_spec *in, double maker_bps,
                    double taker_bps, int64_t latency_ms);
 /* Submits an order (req copied). Returns 0, -EEXIST for a link id already used (reported as a
  * REJECT "duplicate orderLinkId"), or AH_E_LIMIT when too many orders are open. */
@@ -216,8 +132,6 @@ void ah_paper_on_trade(struct ah_paper *p, int64_t px, int64_t qty, int64_t ts_u
 void ah_paper_advance(struct ah_paper *p, int64_t now_us);
 /* Moves up to cap pending reports into out (oldest first); returns how many. */
 int ah_paper_poll(struct ah_paper *p, struct ah_exec *out, int cap);
-/* Fee of a fill worth value (quote) at bps_e4: exact, rounded up to 1e-9. */
-int64_t ah_fee_of(int64_t value, int64_t bps_e4);
 
 /* ---- strategies: common output (src/trade/convergent.c, src/trade/listen.c) ---- */
 
@@ -261,7 +175,7 @@ struct ah_cycle_result {
 };
 
 struct ah_conv {
-    struct ah_instrument in;
+    struct ah_instr_spec in;
     char category[16];
     int64_t amount, max_hold_us, cycles; /* cycles 0 = unlimited */
     double tp_bps, sl_bps, reprice_bps;
@@ -281,7 +195,7 @@ struct ah_conv {
 /* Sets the strategy up from the trader config. attempt continues from a saved state (0 fresh).
  * All pointers borrowed. */
 void ah_conv_init(struct ah_conv *c, const struct ah_cfg_trader *cfg,
-                  const struct ah_instrument *in, const char *category, uint64_t run_id,
+                  const struct ah_instr_spec *in, const char *category, uint64_t run_id,
                   uint64_t attempt);
 /* Inputs. Each writes up to AH_INTENTS_MAX intents to out and returns how many. */
 int ah_conv_on_quote(struct ah_conv *c, int64_t bid, int64_t ask, int64_t ts_us,
@@ -317,7 +231,7 @@ enum ah_listen_state {
 };
 
 struct ah_listen_venue {
-    struct ah_instrument in;
+    struct ah_instr_spec in;
     int64_t base, quote; /* pre-positioned balances (1e-9 units) */
     double taker_bps;
 };
@@ -357,7 +271,7 @@ struct ah_listen {
  * "proceed" (anything else: cancel). */
 void ah_listen_init(struct ah_listen *l, const struct ah_cfg_trader *cfg, const char *category,
                     uint64_t run_id, uint64_t attempt);
-void ah_listen_venue(struct ah_listen *l, int venue, const struct ah_instrument *in, int64_t base,
+void ah_listen_venue(struct ah_listen *l, int venue, const struct ah_instr_spec *in, int64_t base,
                      int64_t quote, double taker_bps);
 /* A spread update of this symbol. Fires both IOC legs (2 intents) when net_bps exceeds the
  * threshold, the pair is armed, nothing else is in flight, and the executable size within the

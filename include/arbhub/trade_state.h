@@ -10,6 +10,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <uv.h>
+
 #include "arbhub/bybit_rest.h"
 #include "arbhub/compiler.h"
 #include "arbhub/trade.h"
@@ -67,6 +69,33 @@ int ah_state_put_order(struct ah_state *st, const struct ah_state_order *o) AH_M
 int ah_state_del_order(struct ah_state *st, const char *link_id) AH_MUST_CHECK;
 /* Orders not DONE, oldest first, up to cap; *n set. AH_E_LIMIT if more exist. */
 int ah_state_orders(struct ah_state *st, struct ah_state_order *out, int cap, int *n) AH_MUST_CHECK;
+
+/* ---- the disk writer thread (src/trade/disk.c) ---- */
+
+/* Writes the state and the journal on a thread of its own, in the order queued, so that the
+ * loop thread never blocks on SQLite or fsync. The ah_disk_* calls copy their arguments and
+ * return at once (loop thread; st must stay open until ah_disk_destroy). A write that fails is
+ * logged and counted. */
+struct ah_disk;
+typedef void ah_disk_done_fn(void *arg);
+
+/* Starts the thread; barrier callbacks run on loop. Returns 0 or a negative errno. */
+int ah_disk_create(struct ah_disk **out, uv_loop_t *loop) AH_MUST_CHECK;
+/* Finishes every queued write, joins the thread and closes the handle (released once the loop
+ * ran its close callback). Barrier callbacks that had not run yet are dropped. NULL ok. */
+void ah_disk_destroy(struct ah_disk *d);
+void ah_disk_put_order(struct ah_disk *d, struct ah_state *st, const struct ah_state_order *o);
+void ah_disk_del_order(struct ah_disk *d, struct ah_state *st, const char *link_id);
+void ah_disk_save_meta(struct ah_disk *d, struct ah_state *st, const struct ah_state_meta *m);
+void ah_disk_journal(struct ah_disk *d, const char *dir, const char *symbol,
+                     const struct ah_cycle_result *r);
+void ah_disk_journal_arb(struct ah_disk *d, const char *dir, const char *symbol, int64_t ts_us,
+                         const struct ah_arb_result *r);
+/* done_cb(arg) runs on the loop thread once every write queued before this call is done
+ * (durable): write-ahead, then send. */
+void ah_disk_barrier(struct ah_disk *d, ah_disk_done_fn *done_cb, void *arg);
+/* Writes that failed so far. */
+uint64_t ah_disk_failed(struct ah_disk *d);
 
 /* ---- reconcile (src/trade/reconcile.c) ---- */
 

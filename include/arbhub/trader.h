@@ -25,7 +25,9 @@ typedef int ah_trader_send_fn(void *arg, const struct ah_intent *in);
 struct ah_trader {
     struct ah_conv conv;
     struct ah_risk risk;
-    struct ah_state *st; /* owned; NULL when no state file is configured */
+    struct ah_state *st;  /* owned; NULL when no state file is configured */
+    struct ah_disk *disk; /* borrowed, set by the caller after init: state and journal writes
+                             go to the writer thread; NULL = synchronous writes */
     struct ah_state_meta meta;
     char journal_dir[256];
     char journal_symbol[32]; /* canonical, e.g. BTC-USDT */
@@ -46,7 +48,7 @@ struct ah_trader {
  * counter, or starts a new run (run_id from wall_us). cfg, in and names are borrowed. Returns 0
  * or the state's error. Release with ah_trader_fini. */
 int ah_trader_init(struct ah_trader *t, const struct ah_cfg_trader *cfg,
-                   const struct ah_instrument *in, const char *category, const char *journal_symbol,
+                   const struct ah_instr_spec *in, const char *category, const char *journal_symbol,
                    int64_t wall_us, ah_trader_send_fn *send_cb, void *send_arg) AH_MUST_CHECK;
 void ah_trader_fini(struct ah_trader *t);
 /* After a restart (and harmless on a fresh start): settles the saved orders against the venue's
@@ -77,6 +79,7 @@ struct ah_arb_trader {
     char journal_symbol[32];
     ah_trader_send_fn *send_cb;
     void *send_arg;
+    struct ah_disk *disk; /* borrowed; journal rows go to the writer thread; NULL = synchronous */
     uint64_t n_refused;
     int64_t n_trades;
     struct ah_arb_result last;

@@ -11,6 +11,7 @@
 #include "arbhub/config.h"
 #include "arbhub/err.h"
 #include "arbhub/log.h"
+#include "arbhub/trade_state.h"
 
 void ah_arb_trader_init(struct ah_arb_trader *t, const struct ah_cfg_trader *cfg,
                         const char *category, const char *journal_symbol, uint64_t run_id,
@@ -91,8 +92,10 @@ static void finished(struct ah_arb_trader *t, const struct ah_arb_result *r, int
             ah_dec_to_double(r->buy_value), r->sell_venue, ah_dec_to_double(r->sell_qty),
             ah_dec_to_double(r->sell_value), ah_dec_to_double(r->fees), ah_dec_to_double(r->pnl),
             ah_dec_to_double(r->unhedged));
-    if (t->journal_dir[0] != '\0' &&
-        ah_journal_append_arb(t->journal_dir, t->journal_symbol, ts_us, r) < 0) {
+    if (t->journal_dir[0] != '\0' && t->disk != NULL) {
+        ah_disk_journal_arb(t->disk, t->journal_dir, t->journal_symbol, ts_us, r);
+    } else if (t->journal_dir[0] != '\0' &&
+               ah_journal_append_arb(t->journal_dir, t->journal_symbol, ts_us, r) < 0) {
         AH_ERROR("trade", "journal: listen trade not written");
     }
     (void)ah_risk_on_pnl(&t->risk, r->pnl, ts_us);

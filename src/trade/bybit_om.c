@@ -10,7 +10,7 @@
 #include "arbhub/err.h"
 
 int ah_bybit_om_init(struct ah_bybit_om *om, const char *api_key, const char *secret,
-                     const struct ah_instrument *in)
+                     const struct ah_instr_spec *in)
 {
     memset(om, 0, sizeof(*om));
     if (strlen(api_key) >= sizeof(om->api_key) || strlen(secret) >= sizeof(om->secret)) {

@@ -14,7 +14,7 @@
 #include "arbhub/log.h"
 
 void ah_conv_init(struct ah_conv *c, const struct ah_cfg_trader *cfg,
-                  const struct ah_instrument *in, const char *category, uint64_t run_id,
+                  const struct ah_instr_spec *in, const char *category, uint64_t run_id,
                   uint64_t attempt)
 {
     memset(c, 0, sizeof(*c));

@@ -32,7 +32,7 @@ void ah_listen_init(struct ah_listen *l, const struct ah_cfg_trader *cfg, const 
     l->attempt = attempt;
 }
 
-void ah_listen_venue(struct ah_listen *l, int venue, const struct ah_instrument *in, int64_t base,
+void ah_listen_venue(struct ah_listen *l, int venue, const struct ah_instr_spec *in, int64_t base,
                      int64_t quote, double taker_bps)
 {
     if (venue < 0 || venue >= AH_LISTEN_VENUES) {
@@ -47,7 +47,7 @@ void ah_listen_venue(struct ah_listen *l, int venue, const struct ah_instrument 
 static int order(struct ah_listen *l, struct ah_intent *out, int venue, enum ah_order_side side,
                  enum ah_bybit_otype type, int64_t px, int64_t qty, char *id_out)
 {
-    const struct ah_instrument *in = &l->venue[venue].in;
+    const struct ah_instr_spec *in = &l->venue[venue].in;
 
     memset(out, 0, sizeof(*out));
     out->kind = AH_INTENT_PLACE;

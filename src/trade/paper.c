@@ -15,7 +15,7 @@ static int64_t bps_e4(double bps)
     return (int64_t)llround(bps * 10000.0);
 }
 
-void ah_paper_init(struct ah_paper *p, const struct ah_instrument *in, double maker_bps,
+void ah_paper_init(struct ah_paper *p, const struct ah_instr_spec *in, double maker_bps,
                    double taker_bps, int64_t latency_ms)
 {
     memset(p, 0, sizeof(*p));
@@ -23,16 +23,6 @@ void ah_paper_init(struct ah_paper *p, const struct ah_instrument *in, double ma
     p->maker_bps_e4 = bps_e4(maker_bps);
     p->taker_bps_e4 = bps_e4(taker_bps);
     p->latency_us = latency_ms * 1000;
-}
-
-int64_t ah_fee_of(int64_t value, int64_t rate_e4)
-{
-    /* value * bps / 1e4, with bps carried as 1e-4 units: divide by 1e8, round up. */
-    const int64_t den = 100000000;
-    int64_t q = value / den * rate_e4;
-    int64_t r = value % den * rate_e4;
-
-    return q + r / den + (r % den != 0 ? 1 : 0);
 }
 
 static struct ah_exec *emit(struct ah_paper *p, const struct ah_paper_order *o,

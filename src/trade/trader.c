@@ -29,13 +29,15 @@ static void save_meta(struct ah_trader *t)
     m->day_index = t->risk.day_index;
     m->day_pnl = t->risk.day_pnl;
     snprintf(m->strategy_state, sizeof(m->strategy_state), "%s", ah_conv_state_name(t->conv.state));
-    if (t->st != NULL && ah_state_save_meta(t->st, m) < 0) {
+    if (t->st != NULL && t->disk != NULL) {
+        ah_disk_save_meta(t->disk, t->st, m);
+    } else if (t->st != NULL && ah_state_save_meta(t->st, m) < 0) {
         AH_ERROR("trade", "state: could not save; continuing without durability");
     }
 }
 
 int ah_trader_init(struct ah_trader *t, const struct ah_cfg_trader *cfg,
-                   const struct ah_instrument *in, const char *category, const char *journal_symbol,
+                   const struct ah_instr_spec *in, const char *category, const char *journal_symbol,
                    int64_t wall_us, ah_trader_send_fn *send_cb, void *send_arg)
 {
     int rc;
@@ -112,7 +114,9 @@ static int find_open(const struct ah_trader *t, const char *link_id)
 
 static void forget(struct ah_trader *t, int i)
 {
-    if (t->st != NULL && ah_state_del_order(t->st, t->open[i].link_id) < 0) {
+    if (t->st != NULL && t->disk != NULL) {
+        ah_disk_del_order(t->disk, t->st, t->open[i].link_id);
+    } else if (t->st != NULL && ah_state_del_order(t->st, t->open[i].link_id) < 0) {
         AH_ERROR("trade", "state: could not delete order %s", t->open[i].link_id);
     }
     t->open[i] = t->open[--t->n_open];
@@ -145,7 +149,9 @@ static void place(struct ah_trader *t, const struct ah_intent *in, int64_t now_u
     o->req = in->req;
     o->status = AH_SO_PENDING;
     o->ts_us = now_us;
-    if (t->st != NULL && ah_state_put_order(t->st, o) < 0) {
+    if (t->st != NULL && t->disk != NULL) {
+        ah_disk_put_order(t->disk, t->st, o);
+    } else if (t->st != NULL && ah_state_put_order(t->st, o) < 0) {
         AH_ERROR("trade", "state: could not save order %s", o->link_id);
     }
     save_meta(t); /* the attempt counter moved */
@@ -177,7 +183,10 @@ static void journal(struct ah_trader *t, const struct ah_cycle_result *r)
             t->journal_symbol, r->cycle, r->exit_reason, ah_dec_to_double(r->qty),
             ah_dec_to_double(r->entry_px), ah_dec_to_double(r->exit_px), ah_dec_to_double(r->fees),
             ah_dec_to_double(r->pnl));
-    if (t->journal_dir[0] != '\0' && ah_journal_append(t->journal_dir, t->journal_symbol, r) < 0) {
+    if (t->journal_dir[0] != '\0' && t->disk != NULL) {
+        ah_disk_journal(t->disk, t->journal_dir, t->journal_symbol, r);
+    } else if (t->journal_dir[0] != '\0' &&
+               ah_journal_append(t->journal_dir, t->journal_symbol, r) < 0) {
         AH_ERROR("trade", "journal: cycle %" PRId64 " not written", r->cycle);
     }
     (void)ah_risk_on_pnl(&t->risk, r->pnl, r->exit_us); /* a breach logs and halts */
@@ -202,7 +211,9 @@ static void track(struct ah_trader *t, const struct ah_exec *e)
         return;
     }
     t->open[i].status = AH_SO_OPEN;
-    if (t->st != NULL && ah_state_put_order(t->st, &t->open[i]) < 0) {
+    if (t->st != NULL && t->disk != NULL) {
+        ah_disk_put_order(t->disk, t->st, &t->open[i]);
+    } else if (t->st != NULL && ah_state_put_order(t->st, &t->open[i]) < 0) {
         AH_ERROR("trade", "state: could not update order %s", e->link_id);
     }
 }

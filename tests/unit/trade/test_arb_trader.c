@@ -87,7 +87,7 @@ static void spread(struct rig *r, double ask, double bid, int64_t sell_age_ms)
 static int setup(void **state)
 {
     static struct rig r;
-    struct ah_instrument in = {.symbol = "BTCUSDT",
+    struct ah_instr_spec in = {.symbol = "BTCUSDT",
                                .tick = D("0.1"),
                                .qty_step = D("0.001"),
                                .min_qty = D("0.001"),

@@ -92,7 +92,7 @@ static void tick(struct rig *r, int64_t dt_ms)
 
 static void rig_init(struct rig *r, int64_t cycles, int64_t latency_ms)
 {
-    struct ah_instrument in = {.symbol = "BTCUSDT",
+    struct ah_instr_spec in = {.symbol = "BTCUSDT",
                                .tick = D("0.5"),
                                .qty_step = D("0.001"),
                                .min_qty = D("0.001"),

@@ -114,7 +114,7 @@ static void tick(struct rig *r, int64_t dt_ms)
 
 static void rig_init(struct rig *r, const char *policy, int64_t latency_b_ms)
 {
-    struct ah_instrument in = {.symbol = "BTCUSDT",
+    struct ah_instr_spec in = {.symbol = "BTCUSDT",
                                .tick = D("0.1"),
                                .qty_step = D("0.001"),
                                .min_qty = D("0.001"),

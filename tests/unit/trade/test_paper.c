@@ -25,7 +25,7 @@ static int64_t D(const char *s)
 
 static void setup_paper(struct ah_paper *p, int64_t latency_ms)
 {
-    struct ah_instrument in = {.tick = D("0.5"), .qty_step = D("0.001")};
+    struct ah_instr_spec in = {.tick = D("0.5"), .qty_step = D("0.001")};
 
     ah_paper_init(p, &in, 1.0, 10.0, latency_ms); /* maker 1 bps, taker 10 bps */
 }

@@ -92,7 +92,7 @@ static void quote(struct rig *r, const char *bid, const char *ask, int64_t dt_ms
 
 static void start(struct rig *r, int64_t cycles, bool new_venue)
 {
-    struct ah_instrument in = {.symbol = "BTCUSDT",
+    struct ah_instr_spec in = {.symbol = "BTCUSDT",
                                .tick = D("0.5"),
                                .qty_step = D("0.001"),
                                .min_qty = D("0.001"),

@@ -2,7 +2,7 @@
 /* The Bybit simulator's orders: create (validation, balance locks, immediate matching, post-only
  * rejection), cancel, the realtime query, and resting orders filled when the simulator's price
  * trades through them. Fees are charged in the quote coin. Single-threaded (loop thread). */
-#include "trade_int.h"
+#include "bybit_sim_int.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -249,7 +249,7 @@ int ah_bybit_sim_open_orders(const struct ah_bybit_sim *sim, int account)
 static int validate(struct ah_bybit_sim *sim, int account, const struct create_args *a, int si,
                     const char **msg)
 {
-    const struct ah_instrument *in;
+    const struct ah_instr_spec *in;
     int64_t value = 0;
 
     *msg = "params error";

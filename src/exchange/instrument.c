@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /* Instrument rules: prices on the tick, quantities on the step, minimum quantity and notional
  * checks, exact formatting. Pure functions, any thread. */
-#include "arbhub/trade.h"
+#include "arbhub/venue_order.h"
 
 #include "arbhub/err.h"
 
-int64_t ah_instr_round_price(const struct ah_instrument *in, int64_t px, enum ah_order_side side,
+int64_t ah_instr_round_price(const struct ah_instr_spec *in, int64_t px, enum ah_order_side side,
                              bool post_only)
 {
     if (!post_only) {
@@ -14,7 +14,7 @@ int64_t ah_instr_round_price(const struct ah_instrument *in, int64_t px, enum ah
     return side == AH_BUY ? ah_dec_floor(px, in->tick) : ah_dec_ceil(px, in->tick);
 }
 
-int64_t ah_instr_round_qty(const struct ah_instrument *in, int64_t qty)
+int64_t ah_instr_round_qty(const struct ah_instr_spec *in, int64_t qty)
 {
     if (qty <= 0) {
         return 0;
@@ -22,7 +22,7 @@ int64_t ah_instr_round_qty(const struct ah_instrument *in, int64_t qty)
     return ah_dec_floor(qty, in->qty_step);
 }
 
-int64_t ah_instr_qty_for_quote(const struct ah_instrument *in, int64_t amount_quote, int64_t px)
+int64_t ah_instr_qty_for_quote(const struct ah_instr_spec *in, int64_t amount_quote, int64_t px)
 {
     int64_t qty = 0;
 
@@ -35,7 +35,7 @@ int64_t ah_instr_qty_for_quote(const struct ah_instrument *in, int64_t amount_qu
     return qty;
 }
 
-enum ah_order_check ah_instr_check(const struct ah_instrument *in, int64_t px, int64_t qty)
+enum ah_order_check ah_instr_check(const struct ah_instr_spec *in, int64_t px, int64_t qty)
 {
     int64_t notional = 0;
 
@@ -90,12 +90,12 @@ static int format_on_step(int64_t v, int64_t step, char *buf, size_t cap)
     return n < 0 ? n : 0;
 }
 
-int ah_instr_format_price(const struct ah_instrument *in, int64_t px, char *buf, size_t cap)
+int ah_instr_format_price(const struct ah_instr_spec *in, int64_t px, char *buf, size_t cap)
 {
     return format_on_step(px, in->tick, buf, cap);
 }
 
-int ah_instr_format_qty(const struct ah_instrument *in, int64_t qty, char *buf, size_t cap)
+int ah_instr_format_qty(const struct ah_instr_spec *in, int64_t qty, char *buf, size_t cap)
 {
     return format_on_step(qty, in->qty_step, buf, cap);
 }

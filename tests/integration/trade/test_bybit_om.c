@@ -29,7 +29,7 @@ static int64_t D(const char *s)
     return v;
 }
 
-static const struct ah_instrument btc = {.symbol = "BTCUSDT",
+static const struct ah_instr_spec btc = {.symbol = "BTCUSDT",
                                          .tick = 100000000,
                                          .qty_step = 1000,
                                          .min_qty = 11000,

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
-/* Internals shared by the Bybit simulator's files (src/trade/bybit_sim*.c). */
-#ifndef ARBHUB_TRADE_INT_H
-#define ARBHUB_TRADE_INT_H
+/* Internals shared by the Bybit simulator's files (src/sim/bybit_sim*.c). */
+#ifndef ARBHUB_SIM_BYBIT_SIM_INT_H
+#define ARBHUB_SIM_BYBIT_SIM_INT_H
 
 #include <stdarg.h>
 
@@ -26,7 +26,7 @@ struct sim_account {
 };
 
 struct sim_symbol {
-    struct ah_instrument in;
+    struct ah_instr_spec in;
     char base[16], quote[16];
     int64_t bid, ask;
 };
@@ -76,11 +76,5 @@ void ah_bybit_sim__put_order(struct ah_bybit_sim *sim, const struct sim_order *o
                              struct ah_bybit_sim_resp *r, bool comma);
 /* Query-string parameter value (raw) into out; false when absent. */
 bool ah_bybit_sim__param(const char *query, const char *key, char *out, size_t cap);
-
-/* Lower-case hex HMAC-SHA256(secret, msg); bybit_sign.c. */
-int ah_bybit__hmac_hex(const char *secret, const char *msg, size_t len,
-                       char hex[AH_BYBIT_SIGN_HEX]);
-/* One order object (REST list element or private WS data element); bybit_resp.c. */
-int ah_bybit__parse_order(const struct ah_json *j, int o, struct ah_bybit_order *b);
 
 #endif

@@ -86,7 +86,7 @@ static void put(char *buf, size_t cap, int *n, const char *fmt, ...)
 }
 
 int ah_bybit_body_create(char *buf, size_t cap, const struct ah_order_req *req,
-                         const struct ah_instrument *in)
+                         const struct ah_instr_spec *in)
 {
     char qty[40];
     char px[40];

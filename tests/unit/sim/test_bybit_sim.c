@@ -35,7 +35,7 @@ struct call {
 
 static struct ah_bybit_sim *sim;
 static struct call c;
-static const struct ah_instrument btc = {.symbol = "BTCUSDT",
+static const struct ah_instr_spec btc = {.symbol = "BTCUSDT",
                                          .tick = 100000000 /* 0.1 */,
                                          .qty_step = 1000 /* 0.000001 */,
                                          .min_qty = 11000 /* 0.000011 */,
@@ -140,7 +140,7 @@ static void test_public_endpoints(void **state)
                                  .path = "/v5/market/instruments-info",
                                  .query = "category=spot&symbol=BTCUSDT",
                                  .body = ""};
-    struct ah_instrument in;
+    struct ah_instr_spec in;
     int64_t us = 0;
 
     (void)state;

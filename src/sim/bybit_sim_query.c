@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* The Bybit simulator's GET /v5/order/realtime: open orders, or one order in any state by
  * orderId / orderLinkId, with the keys of Bybit's documented response. Loop thread. */
-#include "trade_int.h"
+#include "bybit_sim_int.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -35,7 +35,7 @@ static const char *dec(char *buf, size_t cap, int64_t v, int64_t step)
 void ah_bybit_sim__put_order(struct ah_bybit_sim *sim, const struct sim_order *o,
                              struct ah_bybit_sim_resp *r, bool comma)
 {
-    const struct ah_instrument *in = &sim->symbols[o->symbol].in;
+    const struct ah_instr_spec *in = &sim->symbols[o->symbol].in;
     char px[40], qty[40], avg[40], leaves[40], lv[40], cq[40], cv[40], fee[40];
     int64_t leaves_qty = ah_bybit_status_open(o->status) ? o->req.qty - o->cum_qty : 0;
     int64_t avg_px = 0, leaves_value = 0;

@@ -134,7 +134,7 @@ static void test_mul(void **state)
 
 static void test_instrument_rounding(void **state)
 {
-    struct ah_instrument in = {
+    struct ah_instr_spec in = {
         .tick = D("0.5"), .qty_step = D("0.001"), .min_qty = D("0.001"), .min_notional = D("5")};
     char px[32], qty[32];
 
@@ -155,7 +155,7 @@ static void test_instrument_rounding(void **state)
 
 static void test_instrument_checks(void **state)
 {
-    struct ah_instrument in = {.tick = D("10"),
+    struct ah_instr_spec in = {.tick = D("10"),
                                .qty_step = D("0.00001"),
                                .min_qty = D("0.0001"),
                                .max_qty = D("83"),

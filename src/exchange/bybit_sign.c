@@ -10,7 +10,7 @@
 
 #include "arbhub/err.h"
 #include "arbhub/json.h"
-#include "trade_int.h"
+#include "bybit_rest_int.h"
 
 static int hmac_update_str(mbedtls_md_context_t *md, const char *s, size_t len)
 {

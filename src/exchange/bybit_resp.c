@@ -8,7 +8,7 @@
 #include <strings.h>
 
 #include "arbhub/err.h"
-#include "trade_int.h"
+#include "bybit_rest_int.h"
 
 int ah_bybit_envelope_parse(struct ah_json *j, const char *s, size_t len, jsmntok_t *toks, int cap,
                             struct ah_bybit_envelope *env)
@@ -172,7 +172,7 @@ int ah_bybit_parse_orders(const struct ah_json *j, int result, struct ah_bybit_o
     return 0;
 }
 
-static int parse_instrument(const struct ah_json *j, int o, struct ah_instrument *in)
+static int parse_instrument(const struct ah_json *j, int o, struct ah_instr_spec *in)
 {
     int pf = ah_json_get(j, o, "priceFilter");
     int lf = ah_json_get(j, o, "lotSizeFilter");
@@ -200,7 +200,7 @@ static int parse_instrument(const struct ah_json *j, int o, struct ah_instrument
 }
 
 int ah_bybit_parse_instrument(const struct ah_json *j, int result, const char *symbol,
-                              struct ah_instrument *out)
+                              struct ah_instr_spec *out)
 {
     int list = result < 0 ? -1 : ah_json_get(j, result, "list");
 

@@ -135,7 +135,7 @@ static void test_link_id(void **state)
 
 static void test_bodies(void **state)
 {
-    struct ah_instrument in = {.tick = D("0.1"), .qty_step = D("0.000001")};
+    struct ah_instr_spec in = {.tick = D("0.1"), .qty_step = D("0.000001")};
     struct ah_order_req r = {.category = "spot",
                              .symbol = "BTCUSDT",
                              .side = AH_BUY,
@@ -268,7 +268,7 @@ static void test_parse_orders(void **state)
 static void test_parse_instruments_wallet(void **state)
 {
     struct parsed *p = calloc(1, sizeof(*p));
-    struct ah_instrument in;
+    struct ah_instr_spec in;
     struct ah_bybit_coin c[4];
     int n = 0;
 
@@ -401,7 +401,7 @@ static void run_parsers(const char *text, size_t len)
     struct ah_bybit_envelope env;
     struct ah_bybit_order o[4];
     struct ah_bybit_coin c[4];
-    struct ah_instrument in;
+    struct ah_instr_spec in;
     char a[64], b[40];
     int64_t us = 0;
     int n = 0;

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Exact decimal prices and quantities as int64 counts of 1e-9 units: parsing, rounding to a tick
  * or step, and formatting without binary-float artefacts. Pure functions, any thread. */
-#include "arbhub/trade.h"
+#include "arbhub/venue_order.h"
 
 #include <errno.h>
 #include <math.h>
@@ -206,4 +206,14 @@ int ah_dec_format(int64_t v, int places, char *buf, size_t cap)
         return AH_E_LIMIT;
     }
     return n;
+}
+
+int64_t ah_fee_of(int64_t value, int64_t rate_e4)
+{
+    /* value * bps / 1e4, with bps carried as 1e-4 units: divide by 1e8, round up. */
+    const int64_t den = 100000000;
+    int64_t q = value / den * rate_e4;
+    int64_t r = value % den * rate_e4;
+
+    return q + r / den + (r % den != 0 ? 1 : 0);
 }

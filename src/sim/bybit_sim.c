@@ -2,7 +2,7 @@
 /* The Bybit v5 simulator's front: accounts, routing, signature checks, rate limits, and the
  * market/time, instruments-info and wallet-balance endpoints. Orders live in bybit_sim_order.c.
  * Single-threaded (loop thread). */
-#include "trade_int.h"
+#include "bybit_sim_int.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -101,7 +101,7 @@ int ah_bybit_sim_balance(const struct ah_bybit_sim *sim, int account, const char
     return 0;
 }
 
-int ah_bybit_sim_add_instrument(struct ah_bybit_sim *sim, const struct ah_instrument *in,
+int ah_bybit_sim_add_instrument(struct ah_bybit_sim *sim, const struct ah_instr_spec *in,
                                 const char *base, const char *quote)
 {
     struct sim_symbol *s;

@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "arbhub/err.h"
-#include "trade_int.h"
+#include "bybit_rest_int.h"
 
 /* The WebSocket signature covers "GET/realtime<expires>" and nothing else. */
 static int ws_sign(const char *secret, int64_t expires_ms, char hex[AH_BYBIT_SIGN_HEX])

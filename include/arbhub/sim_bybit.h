@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: MIT */
+/* The simulator's Bybit v5 trading endpoints on a net HTTP server: REST (/v5/market/time,
+ * /v5/market/instruments-info, /v5/account/wallet-balance, /v5/order/create|cancel|realtime,
+ * ... everything ah_bybit_sim_handle serves) with Bybit's signature checks and rate-limit
+ * headers, the private WebSocket (/v5/private: auth, `order` subscription, pushes of every
+ * changed order) and a public spot stream (/v5/public/spot: orderbook.1 and publicTrade of the
+ * prices the caller sets). Loop thread only.
+ *
+ * How `arbhub simulate` calls it (after creating its HTTP server srv on the loop):
+ *
+ *     struct ah_bybit_sim *venue = ah_bybit_sim_create(&(struct ah_bybit_sim_cfg){
+ *         .maker_bps = 1, .taker_bps = 10, .order_limit_per_s = 20});
+ *     ah_bybit_sim_add_account(venue, key, secret);          // e.g. from the environment
+ *     ah_bybit_sim_set_balance(venue, 0, "USDT", 10000 * AH_DEC_ONE);
+ *     ah_bybit_sim_add_instrument(venue, &spec, "BTC", "USDT"); // per configured symbol
+ *     ah_sim_bybit_attach(&sb, srv, venue);
+ *     // then on every price step of struct ah_sim, for each symbol index i:
+ *     ah_sim_bybit_from_sim(sb, sim, i, "BTCUSDT", now_ms);
+ *
+ * and at exit: ah_http_server_destroy(srv), let the loop finish, then ah_sim_bybit_destroy(sb)
+ * and ah_bybit_sim_destroy(venue). */
+#ifndef ARBHUB_SIM_BYBIT_H
+#define ARBHUB_SIM_BYBIT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "arbhub/bybit_sim.h"
+#include "arbhub/compiler.h"
+#include "arbhub/http_server.h"
+
+struct ah_sim_bybit;
+struct ah_sim;
+
+#define AH_SIM_BYBIT_CONNS 64 /* WebSocket clients of both endpoints together */
+
+/* Routes "/v5/" + '*' (GET, POST), "/v5/private" and "/v5/public/spot" on srv (borrowed) to the
+ * venue (borrowed; both must outlive the attachment). Returns 0 or the route error. */
+int ah_sim_bybit_attach(struct ah_sim_bybit **out, struct ah_http_server *srv,
+                        struct ah_bybit_sim *venue) AH_MUST_CHECK;
+/* Releases the attachment. The server's WebSocket close callbacks still use it, so call this
+ * after ah_http_server_destroy(srv) once the loop has run them (e.g. after uv_run returns).
+ * Accepts NULL. */
+void ah_sim_bybit_destroy(struct ah_sim_bybit *sb);
+/* A new top of book for venue symbol (BTCUSDT): resting orders it trades through fill, the
+ * public stream gets an orderbook.1 snapshot, authenticated private clients get their order
+ * updates. Prices and sizes in 1e-9 units. Returns the fills or -ENOENT (unknown symbol). */
+int ah_sim_bybit_set_price(struct ah_sim_bybit *sb, const char *symbol, int64_t bid,
+                           int64_t bid_qty, int64_t ask, int64_t ask_qty, int64_t now_ms);
+/* A public trade print (publicTrade topic). side: 1 buy, 2 sell (taker). */
+void ah_sim_bybit_print(struct ah_sim_bybit *sb, const char *symbol, int64_t px, int64_t qty,
+                        int side, int64_t now_ms);
+/* ah_sim_bybit_set_price from the price process: Bybit's quote of symbol index i. */
+int ah_sim_bybit_from_sim(struct ah_sim_bybit *sb, const struct ah_sim *sim, size_t i,
+                          const char *symbol, int64_t now_ms);
+
+struct ah_sim_bybit_stats {
+    uint64_t requests; /* REST requests answered */
+    uint64_t creates;  /* orders accepted (retCode 0 on /v5/order/create) */
+    uint64_t ws_auth_ok, ws_auth_failed;
+    int64_t max_open; /* most orders open at once (all accounts), after any request or step */
+};
+void ah_sim_bybit_stats(const struct ah_sim_bybit *sb, struct ah_sim_bybit_stats *out);
+
+#endif

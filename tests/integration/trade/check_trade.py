@@ -1,0 +1,308 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""`arbhub trade` end to end on loopback: the real binary against a Bybit venue
+(bybit_sim_server: the simulator behind the net HTTP/WS server on 127.0.0.1).
+
+Usage: check_trade.py ARBHUB BYBIT_SIM_SERVER
+Covers convergent cycles in testnet mode (signed REST, private WS) and in paper mode, the
+journal PnL recomputed from its fills and checked against the venue's wallet, a bad key and a
+bad secret, insufficient balance, kill -9 with an open order then restart (no duplicate),
+SIGINT leaving nothing open, and one run per risk limit. Prints "N passed, N failed".
+"""
+import csv
+import json
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from decimal import Decimal
+
+ARBHUB, SIMSRV = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
+passed = failed = 0
+
+
+def check(cond, what, detail=""):
+    global passed, failed
+    if cond:
+        passed += 1
+        print("ok   ", what)
+    else:
+        failed += 1
+        print("FAIL ", what, detail)
+
+
+class Venue:
+    def __init__(self, *args):
+        self.p = subprocess.Popen([SIMSRV, *args], stdout=subprocess.PIPE, text=True)
+        line = self.p.stdout.readline()
+        self.port = int(line.split()[1])
+        self.base = "http://127.0.0.1:%d" % self.port
+
+    def get(self, path):
+        with urllib.request.urlopen(self.base + path, timeout=5) as r:
+            return json.loads(r.read())
+
+    def state(self):
+        return self.get("/debug/state")
+
+    def close(self):
+        self.p.send_signal(signal.SIGTERM)
+        self.p.wait(timeout=10)
+
+
+def trade_cmd(v, d, mode="testnet", cycles=2, cfg=None, extra=()):
+    conf = {"trader": {"take_profit_bps": 5, "stop_loss_bps": 50, "reprice_step_bps": 3}}
+    for k, val in (cfg or {}).items():
+        conf["trader"][k] = val
+    conf["log"] = {"file": os.path.join(d, "logs", "log.txt")}
+    path = os.path.join(d, "conf.json")
+    with open(path, "w") as f:
+        json.dump(conf, f)
+    return [ARBHUB, "trade", "--config", path, "--mode", mode, "--cycles", str(cycles),
+            "--symbol", "BTC-USDT", "--amount", "100",
+            "--rest-url", v.base, "--ws-url", "ws://127.0.0.1:%d/v5/private" % v.port,
+            "--public-ws-url", "ws://127.0.0.1:%d/v5/public/spot" % v.port,
+            "--state", os.path.join(d, "state.sqlite"), "--journal", os.path.join(d, "journal"),
+            *extra]
+
+
+def env(key="key1", secret="secret1"):
+    e = dict(os.environ)
+    e["ARBHUB_BYBIT_API_KEY"] = key
+    e["ARBHUB_BYBIT_API_SECRET"] = secret
+    return e
+
+
+def run(cmd, e, timeout=60):
+    p = subprocess.run(cmd, env=e, capture_output=True, text=True, timeout=timeout)
+    return p.returncode, p.stdout + p.stderr
+
+
+def journal(d):
+    path = os.path.join(d, "journal", "cycles-BTC-USDT.csv")
+    if not os.path.exists(path):
+        return []
+    with open(path) as f:
+        return list(csv.DictReader(f))
+
+
+def check_journal(rows, what):
+    ok = len(rows) > 0
+    for r in rows:
+        qty, buy, sell = Decimal(r["qty"]), Decimal(r["buy_value"]), Decimal(r["sell_value"])
+        fees, pnl = Decimal(r["fees"]), Decimal(r["pnl"])
+        # Values follow from the fills: qty x average price, and pnl = sell - buy - fees.
+        ok = ok and pnl == sell - buy - fees and qty > 0
+        ok = ok and abs(buy - qty * Decimal(r["entry_px"])) <= Decimal("0.000001")
+        ok = ok and abs(sell - qty * Decimal(r["exit_px"])) <= Decimal("0.000001")
+    check(ok, what + ": journal pnl = sell - buy - fees, values = qty x price", rows)
+
+
+def test_testnet_cycles():
+    with tempfile.TemporaryDirectory() as d:
+        v = Venue()
+        try:
+            rc, out = run(trade_cmd(v, d), env())
+            st = v.state()
+        finally:
+            v.close()
+        rows = journal(d)
+        check(rc == 0, "testnet: exit 0 after 2 cycles", out[-800:])
+        check(len(rows) == 2, "testnet: 2 journaled cycles", rows)
+        check_journal(rows, "testnet")
+        pnl = sum(Decimal(r["pnl"]) for r in rows)
+        check(Decimal(st["usdt_free"]) - 1000 == pnl and Decimal(st["btc_free"]) == 0,
+              "testnet: venue wallet change equals the journal's pnl", (st, pnl))
+        check(st["open"] == 0 and st["max_open"] == 1 and st["creates"] >= 4,
+              "testnet: one order open at a time, none left", st)
+        with open(os.path.join(d, "logs", "log.txt")) as f:
+            log = f.read()
+        check(log.count("take_profit: qty") == 2, "testnet: each cycle in logs/log.txt")
+
+
+def test_paper_cycles():
+    with tempfile.TemporaryDirectory() as d:
+        v = Venue()
+        try:
+            rc, out = run(trade_cmd(v, d, mode="paper"), {k: x for k, x in os.environ.items()
+                                                          if not k.startswith("ARBHUB_")})
+            st = v.state()
+        finally:
+            v.close()
+        rows = journal(d)
+        check(rc == 0 and len(rows) == 2, "paper: 2 cycles on the public stream", out[-800:])
+        check_journal(rows, "paper")
+        check(st["creates"] == 0, "paper: no order reached the venue", st)
+
+
+def test_polling_fallback():
+    with tempfile.TemporaryDirectory() as d:
+        v = Venue()
+        try:
+            cmd = trade_cmd(v, d)
+            cmd[cmd.index("--ws-url") + 1] = "ws://127.0.0.1:%d/no-such-stream" % v.port
+            rc, out = run(cmd + ["--poll-ms", "200"], env())
+            st = v.state()
+        finally:
+            v.close()
+        check(rc == 0 and len(journal(d)) == 2 and st["ws_auth_ok"] == 0,
+              "private stream down: 2 cycles through REST polling", (st, out[-600:]))
+
+
+def test_rate_limit():
+    with tempfile.TemporaryDirectory() as d:
+        v = Venue("--order-limit", "1", "--period", "0.6")
+        try:
+            rc, out = run(trade_cmd(v, d, cycles=3, cfg={"reprice_step_bps": 1,
+                                                         "max_orders_per_min": 1000}), env())
+            st = v.state()
+        finally:
+            v.close()
+        rows = journal(d)
+        pnl = sum(Decimal(r["pnl"]) for r in rows)
+        check(rc == 0 and len(rows) == 3 and "rate limited (10006)" in out,
+              "1 order/s at the venue: 10006 answered with backoff, 3 cycles done", out[-600:])
+        check(Decimal(st["usdt_free"]) - 1000 == pnl and st["max_open"] == 1,
+              "rate limited: no order doubled, pnl = wallet change", (st, pnl))
+
+
+def test_live_confirmation():
+    with tempfile.TemporaryDirectory() as d:
+        v = Venue()
+        try:
+            cmd = trade_cmd(v, d, mode="live", cycles=1)
+            rc1, out1 = run(cmd, env())
+            rc2, out2 = run(cmd + ["--live"], env())
+            st = v.state()
+        finally:
+            v.close()
+        check(rc1 == 2 and "--live" in out1, "live without --live: refused", out1[-300:])
+        check(rc2 == 0 and "LIVE MODE" in out2 and "take-profit 5 bps" in out2,
+              "live with --live: prints what it is about to do, then trades", out2[-600:])
+        check(st["creates"] >= 2, "live: orders reached the (local) venue", st)
+
+
+def test_default_paths():
+    with tempfile.TemporaryDirectory() as d:
+        v = Venue()
+        try:
+            cmd = [ARBHUB, "trade", "--cycles", "1", "--rest-url", v.base,
+                   "--public-ws-url", "ws://127.0.0.1:%d/v5/public/spot" % v.port]
+            p = subprocess.run(cmd, cwd=d, capture_output=True, text=True, timeout=60,
+                               env={k: x for k, x in os.environ.items()
+                                    if not k.startswith("ARBHUB_")})
+        finally:
+            v.close()
+        files = [os.path.join(d, "data", "trader", "cycles-BTC-USDT.csv"),
+                 os.path.join(d, "data", "trader", "state.json"), os.path.join(d, "logs", "log.txt")]
+        check(p.returncode == 0 and all(os.path.exists(f) for f in files),
+              "defaults: paper mode, journal and state under data/trader, log in logs/log.txt",
+              (p.returncode, (p.stdout + p.stderr)[-400:]))
+
+
+def test_bad_credentials():
+    with tempfile.TemporaryDirectory() as d:
+        v = Venue()
+        try:
+            rc1, out1 = run(trade_cmd(v, d), env(key="nokey"))
+            rc2, out2 = run(trade_cmd(v, d), env(secret="wrong"))
+            st = v.state()
+        finally:
+            v.close()
+        check(rc1 != 0 and "10003" in out1 and "API key" in out1,
+              "bad key: 10003 and a clear message", out1[-400:])
+        check(rc2 != 0 and "10004" in out2 and "secret" in out2,
+              "bad secret: 10004 and a clear message", out2[-400:])
+        check("wrong" not in out2, "the secret is never printed")
+        check(st["creates"] == 0, "bad credentials: no order placed", st)
+
+
+def test_insufficient_balance():
+    with tempfile.TemporaryDirectory() as d:
+        v = Venue("--balance", "10")
+        try:
+            rc, out = run(trade_cmd(v, d), env())
+            st = v.state()
+        finally:
+            v.close()
+        check(rc == 1 and "170131" in out and "nsufficient" in out,
+              "insufficient balance: refused with 170131, clear message, exit 1", out[-600:])
+        check(st["open"] == 0 and st["creates"] == 0, "insufficient balance: nothing open", st)
+
+
+def wait_for(pred, timeout=10.0):
+    end = time.time() + timeout
+    while time.time() < end:
+        if pred():
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def test_kill_restart_sigint():
+    with tempfile.TemporaryDirectory() as d:
+        v = Venue("--frozen", "1")
+        try:
+            cmd = trade_cmd(v, d, cycles=0)
+            p = subprocess.Popen(cmd, env=env(), stdout=subprocess.PIPE,
+                                 stderr=subprocess.STDOUT, text=True)
+            check(wait_for(lambda: v.state()["open"] == 1), "kill: entry order open at the venue")
+            p.kill()
+            p.wait()
+            st1 = v.state()
+            p = subprocess.Popen(cmd, env=env(), stdout=subprocess.PIPE,
+                                 stderr=subprocess.STDOUT, text=True)
+            check(wait_for(lambda: v.state()["creates"] >= 2 and v.state()["open"] == 1),
+                  "restart: old entry cancelled, one new entry", v.state())
+            time.sleep(0.5)
+            st2 = v.state()
+            check(st2["creates"] == 2 and st2["max_open"] == 1,
+                  "restart: no duplicate order (never two open)", (st1, st2))
+            p.send_signal(signal.SIGINT)
+            out, _ = p.communicate(timeout=20)
+            st3 = v.state()
+        finally:
+            v.close()
+        check(p.returncode == 0 and st3["open"] == 0, "SIGINT: exit 0, nothing open at the venue",
+              (p.returncode, st3, out[-600:]))
+        check(Decimal(st3["usdt_locked"]) == 0, "SIGINT: no balance left locked", st3)
+
+
+def test_risk(name, venue_args, cfg, needle):
+    with tempfile.TemporaryDirectory() as d:
+        v = Venue(*venue_args)
+        try:
+            rc, out = run(trade_cmd(v, d, cycles=0, cfg=cfg), env(), timeout=60)
+            st = v.state()
+        finally:
+            v.close()
+        check(rc == 1 and ("risk limit breached: " + needle) in out and "trading halted" in out,
+              "risk %s: halts with a clear line" % name, out[-600:])
+        check(st["open"] == 0, "risk %s: nothing left open" % name, st)
+
+
+def main():
+    test_testnet_cycles()
+    test_paper_cycles()
+    test_default_paths()
+    test_polling_fallback()
+    test_rate_limit()
+    test_live_confirmation()
+    test_bad_credentials()
+    test_insufficient_balance()
+    test_kill_restart_sigint()
+    test_risk("max position", (), {"max_position_quote": 50}, "max position")
+    test_risk("order rate", ("--amp", "0", "--slope", "40"),
+              {"max_orders_per_min": 3, "reprice_step_bps": 1}, "max orders per minute")
+    test_risk("daily loss", ("--amp", "0", "--slope", "-40"),
+              {"max_daily_loss_quote": 0.01, "stop_loss_bps": 2}, "max daily loss")
+    test_risk("stale data", (), {"stale_ms": 20}, "stale market data")
+    print("%d passed, %d failed" % (passed, failed))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
