@@ -76,7 +76,7 @@ def env(key="key1", secret="secret1"):
     return e
 
 
-def run(cmd, e, timeout=60):
+def run(cmd, e, timeout=180):
     p = subprocess.run(cmd, env=e, capture_output=True, text=True, timeout=timeout)
     return p.returncode, p.stdout + p.stderr
 
