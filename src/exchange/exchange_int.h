@@ -5,6 +5,7 @@
 #define ARBHUB_EXCHANGE_INT_H
 
 #include "arbhub/exchange.h"
+#include "arbhub/wr.h"
 
 extern const struct ah_exchange_ops ah_exchange__binance;
 extern const struct ah_exchange_ops ah_exchange__bybit;
@@ -62,25 +63,11 @@ int ah_exchange__f_sym(struct ah_feed *feed, int obj, const char *key, ah_symbol
 /* Copies a string field into feed->last_error (best effort). */
 void ah_exchange__set_error(struct ah_feed *feed, int tok);
 
-/* Bounded writer: appends until full, then remembers the overflow. */
-struct ah_wr {
-    char *p;
-    size_t cap;
-    size_t len;
-    bool full;
-};
-void ah_wr_init(struct ah_wr *w, char *p, size_t cap);
-void ah_wr_mem(struct ah_wr *w, const char *s, size_t n);
-void ah_wr_str(struct ah_wr *w, const char *s);
-void ah_wr_u64(struct ah_wr *w, uint64_t v);
-void ah_wr_i64(struct ah_wr *w, int64_t v);
 /* Writes the venue form of sym using ops->sym_to_venue. */
 void ah_wr_vsym(struct ah_wr *w, const struct ah_exchange_ops *ops, ah_symbol_t sym);
 /* A writer over the free tail of a batch; commit makes it message n_msgs (AH_E_LIMIT if full). */
 void ah_exchange__batch_wr(struct ah_msg_batch *b, struct ah_wr *w);
 int ah_exchange__batch_commit(struct ah_msg_batch *b, const struct ah_wr *w);
-/* Finishes a writer into a NUL-terminated string: returns length or AH_E_LIMIT. */
-int ah_wr_finish(struct ah_wr *w);
 
 /* Number of channels in a mask, and the k-th channel bit (k < count). */
 size_t ah_exchange__n_chans(unsigned chans);

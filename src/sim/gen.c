@@ -9,42 +9,7 @@
 
 #include <string.h>
 
-void ah_sim__wr_init(struct ah_sim_wr *w, char *p, size_t cap)
-{
-    w->p = p;
-    w->cap = cap;
-    w->len = 0;
-    w->full = false;
-}
-
-void ah_sim__mem(struct ah_sim_wr *w, const char *s, size_t n)
-{
-    if (w->full || n > w->cap - w->len) {
-        w->full = true;
-        return;
-    }
-    memcpy(w->p + w->len, s, n);
-    w->len += n;
-}
-
-void ah_sim__str(struct ah_sim_wr *w, const char *s)
-{
-    ah_sim__mem(w, s, strlen(s));
-}
-
-void ah_sim__u64(struct ah_sim_wr *w, uint64_t v)
-{
-    char tmp[24];
-    size_t n = sizeof(tmp);
-
-    do {
-        tmp[--n] = (char)('0' + v % 10);
-        v /= 10;
-    } while (v != 0);
-    ah_sim__mem(w, tmp + n, sizeof(tmp) - n);
-}
-
-void ah_sim__fixed(struct ah_sim_wr *w, int64_t ticks, int dec)
+void ah_sim__fixed(struct ah_wr *w, int64_t ticks, int dec)
 {
     char tmp[40];
     size_t n = sizeof(tmp);
@@ -61,10 +26,10 @@ void ah_sim__fixed(struct ah_sim_wr *w, int64_t ticks, int dec)
         tmp[--n] = (char)('0' + v % 10);
         v /= 10;
     } while (v != 0);
-    ah_sim__mem(w, tmp + n, sizeof(tmp) - n);
+    ah_wr_mem(w, tmp + n, sizeof(tmp) - n);
 }
 
-void ah_sim__vsym(struct ah_sim_wr *w, enum ah_exchange_id ex, ah_symbol_t sym, bool lower)
+void ah_sim__vsym(struct ah_wr *w, enum ah_exchange_id ex, ah_symbol_t sym, bool lower)
 {
     char tmp[AH_FEED_VSYM_MAX];
     int n = ah_exchange_ops(ex)->sym_to_venue(sym, tmp, sizeof(tmp));
@@ -76,27 +41,18 @@ void ah_sim__vsym(struct ah_sim_wr *w, enum ah_exchange_id ex, ah_symbol_t sym, 
     for (int k = 0; lower && k < n; k++) {
         tmp[k] = tmp[k] >= 'A' && tmp[k] <= 'Z' ? (char)(tmp[k] - 'A' + 'a') : tmp[k];
     }
-    ah_sim__mem(w, tmp, (size_t)n);
-}
-
-int ah_sim__finish(struct ah_sim_wr *w)
-{
-    if (w->full || w->len >= w->cap) {
-        return AH_E_LIMIT;
-    }
-    w->p[w->len] = '\0';
-    return (int)w->len;
+    ah_wr_mem(w, tmp, (size_t)n);
 }
 
 /* "b":"px","B":"qty" style pair used by Binance and Gate. */
-static void kv_fixed(struct ah_sim_wr *w, const char *key, int64_t v, int dec)
+static void kv_fixed(struct ah_wr *w, const char *key, int64_t v, int dec)
 {
-    ah_sim__str(w, key);
+    ah_wr_str(w, key);
     ah_sim__fixed(w, v, dec);
-    ah_sim__str(w, "\"");
+    ah_wr_str(w, "\"");
 }
 
-static void gen_book_flat(struct ah_sim_wr *w, const struct ah_sim_symbol *s,
+static void gen_book_flat(struct ah_wr *w, const struct ah_sim_symbol *s,
                           const struct ah_sim_quote *q)
 {
     kv_fixed(w, ",\"b\":\"", q->bid_ticks, s->price_dec);
@@ -105,79 +61,79 @@ static void gen_book_flat(struct ah_sim_wr *w, const struct ah_sim_symbol *s,
     kv_fixed(w, ",\"A\":\"", q->ask_lots, s->qty_dec);
 }
 
-static void gen_ticker_binance(struct ah_sim_wr *w, const struct ah_sim_symbol *s,
+static void gen_ticker_binance(struct ah_wr *w, const struct ah_sim_symbol *s,
                                const struct ah_sim_quote *q)
 {
-    ah_sim__str(w, "{\"stream\":\"");
+    ah_wr_str(w, "{\"stream\":\"");
     ah_sim__vsym(w, AH_EX_BINANCE, s->sym, true);
-    ah_sim__str(w, "@bookTicker\",\"data\":{\"u\":");
-    ah_sim__u64(w, q->seq);
-    ah_sim__str(w, ",\"s\":\"");
+    ah_wr_str(w, "@bookTicker\",\"data\":{\"u\":");
+    ah_wr_u64(w, q->seq);
+    ah_wr_str(w, ",\"s\":\"");
     ah_sim__vsym(w, AH_EX_BINANCE, s->sym, false);
-    ah_sim__str(w, "\"");
+    ah_wr_str(w, "\"");
     gen_book_flat(w, s, q);
-    ah_sim__str(w, "}}");
+    ah_wr_str(w, "}}");
 }
 
-static void level2(struct ah_sim_wr *w, const char *key, int64_t px, int pd, int64_t qty, int qd,
+static void level2(struct ah_wr *w, const char *key, int64_t px, int pd, int64_t qty, int qd,
                    bool okx)
 {
-    ah_sim__str(w, key);
+    ah_wr_str(w, key);
     ah_sim__fixed(w, px, pd);
-    ah_sim__str(w, "\",\"");
+    ah_wr_str(w, "\",\"");
     ah_sim__fixed(w, qty, qd);
-    ah_sim__str(w, okx ? "\",\"0\",\"1\"]]" : "\"]]");
+    ah_wr_str(w, okx ? "\",\"0\",\"1\"]]" : "\"]]");
 }
 
-static void gen_ticker_bybit(struct ah_sim_wr *w, const struct ah_sim_symbol *s,
+static void gen_ticker_bybit(struct ah_wr *w, const struct ah_sim_symbol *s,
                              const struct ah_sim_quote *q)
 {
-    ah_sim__str(w, "{\"topic\":\"orderbook.1.");
+    ah_wr_str(w, "{\"topic\":\"orderbook.1.");
     ah_sim__vsym(w, AH_EX_BYBIT, s->sym, false);
-    ah_sim__str(w, "\",\"ts\":");
-    ah_sim__u64(w, (uint64_t)q->ts_us / 1000);
-    ah_sim__str(w, ",\"type\":\"snapshot\",\"data\":{\"s\":\"");
+    ah_wr_str(w, "\",\"ts\":");
+    ah_wr_u64(w, (uint64_t)q->ts_us / 1000);
+    ah_wr_str(w, ",\"type\":\"snapshot\",\"data\":{\"s\":\"");
     ah_sim__vsym(w, AH_EX_BYBIT, s->sym, false);
     level2(w, "\",\"b\":[[\"", q->bid_ticks, s->price_dec, q->bid_lots, s->qty_dec, false);
     level2(w, ",\"a\":[[\"", q->ask_ticks, s->price_dec, q->ask_lots, s->qty_dec, false);
-    ah_sim__str(w, ",\"u\":");
-    ah_sim__u64(w, q->seq);
-    ah_sim__str(w, ",\"seq\":");
-    ah_sim__u64(w, q->seq);
-    ah_sim__str(w, "}}");
+    ah_wr_str(w, ",\"u\":");
+    ah_wr_u64(w, q->seq);
+    ah_wr_str(w, ",\"seq\":");
+    ah_wr_u64(w, q->seq);
+    ah_wr_str(w, "}}");
 }
 
-static void gen_ticker_gateio(struct ah_sim_wr *w, const struct ah_sim_symbol *s,
+static void gen_ticker_gateio(struct ah_wr *w, const struct ah_sim_symbol *s,
                               const struct ah_sim_quote *q, int64_t now_us)
 {
-    ah_sim__str(w, "{\"time\":");
-    ah_sim__u64(w, (uint64_t)now_us / 1000000);
-    ah_sim__str(w, ",\"time_ms\":");
-    ah_sim__u64(w, (uint64_t)now_us / 1000);
-    ah_sim__str(w, ",\"channel\":\"spot.book_ticker\",\"event\":\"update\",\"result\":{\"t\":");
-    ah_sim__u64(w, (uint64_t)q->ts_us / 1000);
-    ah_sim__str(w, ",\"u\":");
-    ah_sim__u64(w, q->seq);
-    ah_sim__str(w, ",\"s\":\"");
+    ah_wr_str(w, "{\"time\":");
+    ah_wr_u64(w, (uint64_t)now_us / 1000000);
+    ah_wr_str(w, ",\"time_ms\":");
+    ah_wr_u64(w, (uint64_t)now_us / 1000);
+    ah_wr_str(w, ",\"channel\":\"spot.book_ticker\",\"event\":\"update\",\"result\":{\"t\":");
+    ah_wr_u64(w, (uint64_t)q->ts_us / 1000);
+    ah_wr_str(w, ",\"u\":");
+    ah_wr_u64(w, q->seq);
+    ah_wr_str(w, ",\"s\":\"");
     ah_sim__vsym(w, AH_EX_GATEIO, s->sym, false);
-    ah_sim__str(w, "\"");
+    ah_wr_str(w, "\"");
     gen_book_flat(w, s, q);
-    ah_sim__str(w, "}}");
+    ah_wr_str(w, "}}");
 }
 
-static void gen_ticker_okx(struct ah_sim_wr *w, const struct ah_sim_symbol *s,
+static void gen_ticker_okx(struct ah_wr *w, const struct ah_sim_symbol *s,
                            const struct ah_sim_quote *q)
 {
-    ah_sim__str(w, "{\"arg\":{\"channel\":\"bbo-tbt\",\"instId\":\"");
+    ah_wr_str(w, "{\"arg\":{\"channel\":\"bbo-tbt\",\"instId\":\"");
     ah_sim__vsym(w, AH_EX_OKX, s->sym, false);
     level2(w, "\"},\"data\":[{\"asks\":[[\"", q->ask_ticks, s->price_dec, q->ask_lots, s->qty_dec,
            true);
     level2(w, ",\"bids\":[[\"", q->bid_ticks, s->price_dec, q->bid_lots, s->qty_dec, true);
-    ah_sim__str(w, ",\"ts\":\"");
-    ah_sim__u64(w, (uint64_t)q->ts_us / 1000);
-    ah_sim__str(w, "\",\"seqId\":");
-    ah_sim__u64(w, q->seq);
-    ah_sim__str(w, "}]}");
+    ah_wr_str(w, ",\"ts\":\"");
+    ah_wr_u64(w, (uint64_t)q->ts_us / 1000);
+    ah_wr_str(w, "\",\"seqId\":");
+    ah_wr_u64(w, q->seq);
+    ah_wr_str(w, "}]}");
 }
 
 int ah_sim_gen_ticker(const struct ah_sim *sim, size_t i, enum ah_exchange_id ex, char *out,
@@ -185,11 +141,11 @@ int ah_sim_gen_ticker(const struct ah_sim *sim, size_t i, enum ah_exchange_id ex
 {
     const struct ah_sim_symbol *s = &sim->s[i];
     const struct ah_sim_quote *q;
-    struct ah_sim_wr w;
+    struct ah_wr w;
 
     AH_ASSERT(ex > AH_EX_NONE && ex < AH_EX__COUNT && i < sim->n_syms);
     q = &s->q[ex - 1];
-    ah_sim__wr_init(&w, out, cap);
+    ah_wr_init(&w, out, cap);
     switch (ex) {
     case AH_EX_BINANCE:
         gen_ticker_binance(&w, s, q);
@@ -204,5 +160,5 @@ int ah_sim_gen_ticker(const struct ah_sim *sim, size_t i, enum ah_exchange_id ex
         gen_ticker_okx(&w, s, q);
         break;
     }
-    return ah_sim__finish(&w);
+    return ah_wr_finish(&w);
 }

@@ -10,49 +10,49 @@
 
 #define STEP_US 1000 /* the price process advances in 1 ms steps */
 
-static void trade_binance(struct ah_sim_wr *w, const struct ah_sim_symbol *s,
+static void trade_binance(struct ah_wr *w, const struct ah_sim_symbol *s,
                           const struct ah_sim_trade *t)
 {
-    ah_sim__str(w, "{\"stream\":\"");
+    ah_wr_str(w, "{\"stream\":\"");
     ah_sim__vsym(w, AH_EX_BINANCE, s->sym, true);
-    ah_sim__str(w, "@trade\",\"data\":{\"e\":\"trade\",\"E\":");
-    ah_sim__u64(w, (uint64_t)t->ts_us / 1000);
-    ah_sim__str(w, ",\"s\":\"");
+    ah_wr_str(w, "@trade\",\"data\":{\"e\":\"trade\",\"E\":");
+    ah_wr_u64(w, (uint64_t)t->ts_us / 1000);
+    ah_wr_str(w, ",\"s\":\"");
     ah_sim__vsym(w, AH_EX_BINANCE, s->sym, false);
-    ah_sim__str(w, "\",\"t\":");
-    ah_sim__u64(w, t->id);
-    ah_sim__str(w, ",\"p\":\"");
+    ah_wr_str(w, "\",\"t\":");
+    ah_wr_u64(w, t->id);
+    ah_wr_str(w, ",\"p\":\"");
     ah_sim__fixed(w, t->px_ticks, s->price_dec);
-    ah_sim__str(w, "\",\"q\":\"");
+    ah_wr_str(w, "\",\"q\":\"");
     ah_sim__fixed(w, t->qty_lots, s->qty_dec);
-    ah_sim__str(w, "\",\"T\":");
-    ah_sim__u64(w, (uint64_t)t->ts_us / 1000);
-    ah_sim__str(w,
-                t->side == AH_SIDE_SELL ? ",\"m\":true,\"M\":true}}" : ",\"m\":false,\"M\":true}}");
+    ah_wr_str(w, "\",\"T\":");
+    ah_wr_u64(w, (uint64_t)t->ts_us / 1000);
+    ah_wr_str(w,
+              t->side == AH_SIDE_SELL ? ",\"m\":true,\"M\":true}}" : ",\"m\":false,\"M\":true}}");
 }
 
-static void trade_bybit(struct ah_sim_wr *w, const struct ah_sim_symbol *s,
+static void trade_bybit(struct ah_wr *w, const struct ah_sim_symbol *s,
                         const struct ah_sim_trade *t)
 {
-    ah_sim__str(w, "{\"topic\":\"publicTrade.");
+    ah_wr_str(w, "{\"topic\":\"publicTrade.");
     ah_sim__vsym(w, AH_EX_BYBIT, s->sym, false);
-    ah_sim__str(w, "\",\"ts\":");
-    ah_sim__u64(w, (uint64_t)t->ts_us / 1000);
-    ah_sim__str(w, ",\"type\":\"snapshot\",\"data\":[{\"i\":\"");
-    ah_sim__u64(w, t->id);
-    ah_sim__str(w, "\",\"T\":");
-    ah_sim__u64(w, (uint64_t)t->ts_us / 1000);
-    ah_sim__str(w, ",\"p\":\"");
+    ah_wr_str(w, "\",\"ts\":");
+    ah_wr_u64(w, (uint64_t)t->ts_us / 1000);
+    ah_wr_str(w, ",\"type\":\"snapshot\",\"data\":[{\"i\":\"");
+    ah_wr_u64(w, t->id);
+    ah_wr_str(w, "\",\"T\":");
+    ah_wr_u64(w, (uint64_t)t->ts_us / 1000);
+    ah_wr_str(w, ",\"p\":\"");
     ah_sim__fixed(w, t->px_ticks, s->price_dec);
-    ah_sim__str(w, "\",\"v\":\"");
+    ah_wr_str(w, "\",\"v\":\"");
     ah_sim__fixed(w, t->qty_lots, s->qty_dec);
-    ah_sim__str(w, t->side == AH_SIDE_SELL ? "\",\"S\":\"Sell\",\"s\":\""
-                                           : "\",\"S\":\"Buy\",\"s\":\"");
+    ah_wr_str(w,
+              t->side == AH_SIDE_SELL ? "\",\"S\":\"Sell\",\"s\":\"" : "\",\"S\":\"Buy\",\"s\":\"");
     ah_sim__vsym(w, AH_EX_BYBIT, s->sym, false);
-    ah_sim__str(w, "\",\"BT\":false}]}");
+    ah_wr_str(w, "\",\"BT\":false}]}");
 }
 
-static void trade_gateio(struct ah_sim_wr *w, const struct ah_sim_symbol *s,
+static void trade_gateio(struct ah_wr *w, const struct ah_sim_symbol *s,
                          const struct ah_sim_trade *t, int64_t now_us)
 {
     char frac[4];
@@ -62,57 +62,56 @@ static void trade_gateio(struct ah_sim_wr *w, const struct ah_sim_symbol *s,
     frac[1] = (char)('0' + us / 10 % 10);
     frac[2] = (char)('0' + us % 10);
     frac[3] = '\0';
-    ah_sim__str(w, "{\"time\":");
-    ah_sim__u64(w, (uint64_t)now_us / 1000000);
-    ah_sim__str(w, ",\"time_ms\":");
-    ah_sim__u64(w, (uint64_t)now_us / 1000);
-    ah_sim__str(w, ",\"channel\":\"spot.trades\",\"event\":\"update\",\"result\":{\"id\":");
-    ah_sim__u64(w, t->id);
-    ah_sim__str(w, ",\"id_market\":");
-    ah_sim__u64(w, t->id);
-    ah_sim__str(w, ",\"create_time\":");
-    ah_sim__u64(w, (uint64_t)t->ts_us / 1000000);
-    ah_sim__str(w, ",\"create_time_ms\":\"");
-    ah_sim__u64(w, (uint64_t)t->ts_us / 1000);
-    ah_sim__str(w, ".");
-    ah_sim__str(w, frac);
-    ah_sim__str(w, t->side == AH_SIDE_SELL ? "\",\"side\":\"sell\",\"currency_pair\":\""
-                                           : "\",\"side\":\"buy\",\"currency_pair\":\"");
+    ah_wr_str(w, "{\"time\":");
+    ah_wr_u64(w, (uint64_t)now_us / 1000000);
+    ah_wr_str(w, ",\"time_ms\":");
+    ah_wr_u64(w, (uint64_t)now_us / 1000);
+    ah_wr_str(w, ",\"channel\":\"spot.trades\",\"event\":\"update\",\"result\":{\"id\":");
+    ah_wr_u64(w, t->id);
+    ah_wr_str(w, ",\"id_market\":");
+    ah_wr_u64(w, t->id);
+    ah_wr_str(w, ",\"create_time\":");
+    ah_wr_u64(w, (uint64_t)t->ts_us / 1000000);
+    ah_wr_str(w, ",\"create_time_ms\":\"");
+    ah_wr_u64(w, (uint64_t)t->ts_us / 1000);
+    ah_wr_str(w, ".");
+    ah_wr_str(w, frac);
+    ah_wr_str(w, t->side == AH_SIDE_SELL ? "\",\"side\":\"sell\",\"currency_pair\":\""
+                                         : "\",\"side\":\"buy\",\"currency_pair\":\"");
     ah_sim__vsym(w, AH_EX_GATEIO, s->sym, false);
-    ah_sim__str(w, "\",\"amount\":\"");
+    ah_wr_str(w, "\",\"amount\":\"");
     ah_sim__fixed(w, t->qty_lots, s->qty_dec);
-    ah_sim__str(w, "\",\"price\":\"");
+    ah_wr_str(w, "\",\"price\":\"");
     ah_sim__fixed(w, t->px_ticks, s->price_dec);
-    ah_sim__str(w, "\"}}");
+    ah_wr_str(w, "\"}}");
 }
 
-static void trade_okx(struct ah_sim_wr *w, const struct ah_sim_symbol *s,
-                      const struct ah_sim_trade *t)
+static void trade_okx(struct ah_wr *w, const struct ah_sim_symbol *s, const struct ah_sim_trade *t)
 {
-    ah_sim__str(w, "{\"arg\":{\"channel\":\"trades\",\"instId\":\"");
+    ah_wr_str(w, "{\"arg\":{\"channel\":\"trades\",\"instId\":\"");
     ah_sim__vsym(w, AH_EX_OKX, s->sym, false);
-    ah_sim__str(w, "\"},\"data\":[{\"instId\":\"");
+    ah_wr_str(w, "\"},\"data\":[{\"instId\":\"");
     ah_sim__vsym(w, AH_EX_OKX, s->sym, false);
-    ah_sim__str(w, "\",\"tradeId\":\"");
-    ah_sim__u64(w, t->id);
-    ah_sim__str(w, "\",\"px\":\"");
+    ah_wr_str(w, "\",\"tradeId\":\"");
+    ah_wr_u64(w, t->id);
+    ah_wr_str(w, "\",\"px\":\"");
     ah_sim__fixed(w, t->px_ticks, s->price_dec);
-    ah_sim__str(w, "\",\"sz\":\"");
+    ah_wr_str(w, "\",\"sz\":\"");
     ah_sim__fixed(w, t->qty_lots, s->qty_dec);
-    ah_sim__str(w, t->side == AH_SIDE_SELL ? "\",\"side\":\"sell\",\"ts\":\""
-                                           : "\",\"side\":\"buy\",\"ts\":\"");
-    ah_sim__u64(w, (uint64_t)t->ts_us / 1000);
-    ah_sim__str(w, "\",\"count\":\"1\"}]}");
+    ah_wr_str(w, t->side == AH_SIDE_SELL ? "\",\"side\":\"sell\",\"ts\":\""
+                                         : "\",\"side\":\"buy\",\"ts\":\"");
+    ah_wr_u64(w, (uint64_t)t->ts_us / 1000);
+    ah_wr_str(w, "\",\"count\":\"1\"}]}");
 }
 
 int ah_sim_gen_trade(const struct ah_sim *sim, size_t i, enum ah_exchange_id ex,
                      const struct ah_sim_trade *t, char *out, size_t cap)
 {
     const struct ah_sim_symbol *s = &sim->s[i];
-    struct ah_sim_wr w;
+    struct ah_wr w;
 
     AH_ASSERT(ex > AH_EX_NONE && ex < AH_EX__COUNT && i < sim->n_syms);
-    ah_sim__wr_init(&w, out, cap);
+    ah_wr_init(&w, out, cap);
     switch (ex) {
     case AH_EX_BINANCE:
         trade_binance(&w, s, t);
@@ -127,7 +126,7 @@ int ah_sim_gen_trade(const struct ah_sim *sim, size_t i, enum ah_exchange_id ex,
         trade_okx(&w, s, t);
         break;
     }
-    return ah_sim__finish(&w);
+    return ah_wr_finish(&w);
 }
 
 int ah_sim_next(struct ah_sim *sim, struct ah_sim_msg *msg, char *out, size_t cap)

@@ -73,12 +73,12 @@ static void add_topic(struct ctx *c, ah_symbol_t sym, unsigned chan)
     r->n_topics++;
 }
 
-static void begin(struct ctx *c, struct ah_sim_wr *w)
+static void begin(struct ctx *c, struct ah_wr *w)
 {
-    ah_sim__wr_init(w, c->out->buf + c->out->used, c->out->cap - c->out->used);
+    ah_wr_init(w, c->out->buf + c->out->used, c->out->cap - c->out->used);
 }
 
-static void commit(struct ctx *c, struct ah_sim_wr *w)
+static void commit(struct ctx *c, struct ah_wr *w)
 {
     struct ah_msg_batch *b = c->out;
 
@@ -93,17 +93,17 @@ static void commit(struct ctx *c, struct ah_sim_wr *w)
     c->n_out++;
 }
 
-static void raw(struct ctx *c, struct ah_sim_wr *w, int tok)
+static void raw(struct ctx *c, struct ah_wr *w, int tok)
 {
     const char *p;
     size_t n;
 
     if (ah_json_raw(&c->j, tok, &p, &n) == 0) {
-        ah_sim__mem(w, p, n);
+        ah_wr_mem(w, p, n);
     }
 }
 
-static void hex(struct ah_sim_wr *w, uint64_t v, int digits)
+static void hex(struct ah_wr *w, uint64_t v, int digits)
 {
     char tmp[16];
 
@@ -111,21 +111,21 @@ static void hex(struct ah_sim_wr *w, uint64_t v, int digits)
         tmp[k] = "0123456789abcdef"[v & 15];
         v >>= 4;
     }
-    ah_sim__mem(w, tmp, (size_t)digits);
+    ah_wr_mem(w, tmp, (size_t)digits);
 }
 
-static void conn_uuid(struct ah_sim_wr *w, uint64_t id)
+static void conn_uuid(struct ah_wr *w, uint64_t id)
 {
     uint64_t h = id * 0x9e3779b97f4a7c15ull;
 
     hex(w, h >> 32, 8);
-    ah_sim__str(w, "-");
+    ah_wr_str(w, "-");
     hex(w, h >> 16, 4);
-    ah_sim__str(w, "-4");
+    ah_wr_str(w, "-4");
     hex(w, h, 3);
-    ah_sim__str(w, "-a");
+    ah_wr_str(w, "-a");
     hex(w, id >> 12, 3);
-    ah_sim__str(w, "-");
+    ah_wr_str(w, "-");
     hex(w, id, 12);
 }
 
@@ -134,12 +134,12 @@ static void reply_binance(struct ctx *c)
     int m = ah_json_get(&c->j, 0, "method"), id = ah_json_get(&c->j, 0, "id");
     int params = ah_json_get(&c->j, 0, "params");
     bool sub = ah_json_str_eq(&c->j, m, "SUBSCRIBE");
-    struct ah_sim_wr w;
+    struct ah_wr w;
 
     begin(c, &w);
     if (!sub && !ah_json_str_eq(&c->j, m, "UNSUBSCRIBE")) {
-        ah_sim__str(&w, "{\"code\":2,\"msg\":\"Invalid request: missing field `method` at line 1 "
-                        "column 1\"}");
+        ah_wr_str(&w, "{\"code\":2,\"msg\":\"Invalid request: missing field `method` at line 1 "
+                      "column 1\"}");
         commit(c, &w);
         return;
     }
@@ -159,20 +159,20 @@ static void reply_binance(struct ctx *c)
                                                                             : 0;
         add_topic(c, find_sym(c, p, (size_t)(at - p)), chan);
     }
-    ah_sim__str(&w, "{\"result\":null,\"id\":");
+    ah_wr_str(&w, "{\"result\":null,\"id\":");
     if (id >= 0) {
         raw(c, &w, id);
     } else {
-        ah_sim__str(&w, "null");
+        ah_wr_str(&w, "null");
     }
-    ah_sim__str(&w, "}");
+    ah_wr_str(&w, "}");
     commit(c, &w);
 }
 
-static void bybit_head(struct ctx *c, struct ah_sim_wr *w, bool ok, const char *ret_msg)
+static void bybit_head(struct ctx *c, struct ah_wr *w, bool ok, const char *ret_msg)
 {
-    ah_sim__str(w, ok ? "{\"success\":true,\"ret_msg\":\"" : "{\"success\":false,\"ret_msg\":\"");
-    ah_sim__str(w, ret_msg);
+    ah_wr_str(w, ok ? "{\"success\":true,\"ret_msg\":\"" : "{\"success\":false,\"ret_msg\":\"");
+    ah_wr_str(w, ret_msg);
     (void)c;
 }
 
@@ -181,21 +181,21 @@ static void reply_bybit(struct ctx *c)
     int op = ah_json_get(&c->j, 0, "op"), rid = ah_json_get(&c->j, 0, "req_id");
     int args = ah_json_get(&c->j, 0, "args"), bad = -1;
     bool sub = ah_json_str_eq(&c->j, op, "subscribe");
-    struct ah_sim_wr w;
+    struct ah_wr w;
 
     begin(c, &w);
     if (ah_json_str_eq(&c->j, op, "ping")) {
         c->req->kind = AH_SIM_REQ_PING;
         bybit_head(c, &w, true, "pong\",\"conn_id\":\"");
         conn_uuid(&w, c->conn_id);
-        ah_sim__str(&w, "\",\"op\":\"ping\"}");
+        ah_wr_str(&w, "\",\"op\":\"ping\"}");
         commit(c, &w);
         return;
     }
     if (!sub && !ah_json_str_eq(&c->j, op, "unsubscribe")) {
         bybit_head(c, &w, false, "error:unknown op\",\"conn_id\":\"");
         conn_uuid(&w, c->conn_id);
-        ah_sim__str(&w, "\"}");
+        ah_wr_str(&w, "\"}");
         commit(c, &w);
         return;
     }
@@ -219,13 +219,13 @@ static void reply_bybit(struct ctx *c)
     } else {
         bybit_head(c, &w, true, sub ? "subscribe" : "unsubscribe");
     }
-    ah_sim__str(&w, "\",\"conn_id\":\"");
+    ah_wr_str(&w, "\",\"conn_id\":\"");
     conn_uuid(&w, c->conn_id);
-    ah_sim__str(&w, "\",\"req_id\":\"");
+    ah_wr_str(&w, "\",\"req_id\":\"");
     if (ah_json_is(&c->j, rid, JSMN_STRING)) {
         raw(c, &w, rid);
     }
-    ah_sim__str(&w, sub ? "\",\"op\":\"subscribe\"}" : "\",\"op\":\"unsubscribe\"}");
+    ah_wr_str(&w, sub ? "\",\"op\":\"subscribe\"}" : "\",\"op\":\"unsubscribe\"}");
     commit(c, &w);
 }
 
@@ -236,7 +236,7 @@ static void reply_okx_arg(struct ctx *c, int arg, bool sub)
                     : ah_json_str_eq(&c->j, ch, "trades") ? AH_CHAN_TRADE
                                                           : 0;
     ah_symbol_t sym = 0;
-    struct ah_sim_wr w;
+    struct ah_wr w;
 
     if (ah_json_is(&c->j, inst, JSMN_STRING)) {
         sym = find_sym(c, c->j.s + c->j.tok[inst].start,
@@ -245,22 +245,22 @@ static void reply_okx_arg(struct ctx *c, int arg, bool sub)
     add_topic(c, sym, chan);
     begin(c, &w);
     if (sym == 0 || chan == 0) {
-        ah_sim__str(&w, "{\"event\":\"error\",\"msg\":\"Wrong URL or channel:");
+        ah_wr_str(&w, "{\"event\":\"error\",\"msg\":\"Wrong URL or channel:");
         raw(c, &w, ch);
-        ah_sim__str(&w, ",instId:");
+        ah_wr_str(&w, ",instId:");
         raw(c, &w, inst);
-        ah_sim__str(&w, " doesn't exist. Please use the correct URL, channel and parameters "
-                        "referring to API document.\",\"code\":\"60018\",\"connId\":\"");
+        ah_wr_str(&w, " doesn't exist. Please use the correct URL, channel and parameters "
+                      "referring to API document.\",\"code\":\"60018\",\"connId\":\"");
     } else {
-        ah_sim__str(&w, sub ? "{\"event\":\"subscribe\",\"arg\":{\"channel\":\""
-                            : "{\"event\":\"unsubscribe\",\"arg\":{\"channel\":\"");
+        ah_wr_str(&w, sub ? "{\"event\":\"subscribe\",\"arg\":{\"channel\":\""
+                          : "{\"event\":\"unsubscribe\",\"arg\":{\"channel\":\"");
         raw(c, &w, ch);
-        ah_sim__str(&w, "\",\"instId\":\"");
+        ah_wr_str(&w, "\",\"instId\":\"");
         raw(c, &w, inst);
-        ah_sim__str(&w, "\"},\"connId\":\"");
+        ah_wr_str(&w, "\"},\"connId\":\"");
     }
     hex(&w, c->conn_id * 0x9e3779b97f4a7c15ull >> 32, 8);
-    ah_sim__str(&w, "\"}");
+    ah_wr_str(&w, "\"}");
     commit(c, &w);
 }
 
@@ -268,11 +268,11 @@ static void reply_okx(struct ctx *c)
 {
     int op = ah_json_get(&c->j, 0, "op"), args = ah_json_get(&c->j, 0, "args");
     bool sub = ah_json_str_eq(&c->j, op, "subscribe");
-    struct ah_sim_wr w;
+    struct ah_wr w;
 
     if (!sub && !ah_json_str_eq(&c->j, op, "unsubscribe")) {
         begin(c, &w);
-        ah_sim__str(&w, "{\"event\":\"error\",\"msg\":\"Invalid request\",\"code\":\"60012\"}");
+        ah_wr_str(&w, "{\"event\":\"error\",\"msg\":\"Invalid request\",\"code\":\"60012\"}");
         commit(c, &w);
         return;
     }
@@ -282,21 +282,21 @@ static void reply_okx(struct ctx *c)
     }
 }
 
-static void gate_head(struct ctx *c, struct ah_sim_wr *w, int ch, int ev)
+static void gate_head(struct ctx *c, struct ah_wr *w, int ch, int ev)
 {
     int id = ah_json_get(&c->j, 0, "id");
 
-    ah_sim__str(w, "{\"time\":");
-    ah_sim__u64(w, (uint64_t)c->now_us / 1000000);
-    ah_sim__str(w, ",\"time_ms\":");
-    ah_sim__u64(w, (uint64_t)c->now_us / 1000);
+    ah_wr_str(w, "{\"time\":");
+    ah_wr_u64(w, (uint64_t)c->now_us / 1000000);
+    ah_wr_str(w, ",\"time_ms\":");
+    ah_wr_u64(w, (uint64_t)c->now_us / 1000);
     if (ah_json_is(&c->j, id, JSMN_PRIMITIVE)) {
-        ah_sim__str(w, ",\"id\":");
+        ah_wr_str(w, ",\"id\":");
         raw(c, w, id);
     }
-    ah_sim__str(w, ",\"channel\":\"");
+    ah_wr_str(w, ",\"channel\":\"");
     raw(c, w, ch);
-    ah_sim__str(w, "\",\"event\":\"");
+    ah_wr_str(w, "\",\"event\":\"");
     raw(c, w, ev);
 }
 
@@ -308,22 +308,21 @@ static void reply_gateio(struct ctx *c)
     unsigned chan = ah_json_str_eq(&c->j, ch, "spot.book_ticker") ? AH_CHAN_BBO
                     : ah_json_str_eq(&c->j, ch, "spot.trades")    ? AH_CHAN_TRADE
                                                                   : 0;
-    struct ah_sim_wr w;
+    struct ah_wr w;
 
     begin(c, &w);
     if (ah_json_str_eq(&c->j, ch, "spot.ping")) {
         c->req->kind = AH_SIM_REQ_PING;
-        ah_sim__str(&w, "{\"time\":");
-        ah_sim__u64(&w, (uint64_t)c->now_us / 1000000);
-        ah_sim__str(&w,
-                    ",\"channel\":\"spot.pong\",\"event\":\"\",\"error\":null,\"result\":null}");
+        ah_wr_str(&w, "{\"time\":");
+        ah_wr_u64(&w, (uint64_t)c->now_us / 1000000);
+        ah_wr_str(&w, ",\"channel\":\"spot.pong\",\"event\":\"\",\"error\":null,\"result\":null}");
         commit(c, &w);
         return;
     }
     if (!ah_json_is(&c->j, ch, JSMN_STRING) || !ah_json_is(&c->j, ev, JSMN_STRING) ||
         (!sub && !ah_json_str_eq(&c->j, ev, "unsubscribe"))) {
-        ah_sim__str(&w, "{\"time\":0,\"channel\":\"\",\"event\":\"\",\"error\":{\"code\":1,"
-                        "\"message\":\"invalid request body format\"},\"result\":null}");
+        ah_wr_str(&w, "{\"time\":0,\"channel\":\"\",\"event\":\"\",\"error\":{\"code\":1,"
+                      "\"message\":\"invalid request body format\"},\"result\":null}");
         commit(c, &w);
         return;
     }
@@ -339,11 +338,11 @@ static void reply_gateio(struct ctx *c)
     }
     gate_head(c, &w, ch, ev);
     if (bad >= 0) {
-        ah_sim__str(&w, "\",\"error\":{\"code\":2,\"message\":\"unknown currency pair ");
+        ah_wr_str(&w, "\",\"error\":{\"code\":2,\"message\":\"unknown currency pair ");
         raw(c, &w, bad);
-        ah_sim__str(&w, "\"},\"result\":null}");
+        ah_wr_str(&w, "\"},\"result\":null}");
     } else {
-        ah_sim__str(&w, "\",\"error\":null,\"result\":{\"status\":\"success\"}}");
+        ah_wr_str(&w, "\",\"error\":null,\"result\":{\"status\":\"success\"}}");
     }
     commit(c, &w);
 }
@@ -362,7 +361,7 @@ int ah_sim_reply_served(const struct ah_sim *sim, enum ah_exchange_id ex, const 
     struct ctx c = {
         .ex = ex, .served = sim, .conn_id = conn_id, .now_us = now_us, .req = parsed, .out = out};
     size_t used0 = out->used, n0 = out->n_msgs;
-    struct ah_sim_wr w;
+    struct ah_wr w;
 
     memset(parsed, 0, sizeof(*parsed));
     if (ex <= AH_EX_NONE || ex >= AH_EX__COUNT) {
@@ -371,14 +370,14 @@ int ah_sim_reply_served(const struct ah_sim *sim, enum ah_exchange_id ex, const 
     if (ex == AH_EX_OKX && len == 4 && memcmp(req, "ping", 4) == 0) {
         parsed->kind = AH_SIM_REQ_PING;
         begin(&c, &w);
-        ah_sim__str(&w, "pong");
+        ah_wr_str(&w, "pong");
         commit(&c, &w);
     } else if (ah_json_parse(&c.j, req, len, toks, REQ_TOKENS) < 0 ||
                !ah_json_is(&c.j, 0, JSMN_OBJECT)) {
         begin(&c, &w);
-        ah_sim__str(&w, ex == AH_EX_BINANCE ? "{\"code\":3,\"msg\":\"Invalid JSON: expected value "
-                                              "at line 1 column 1\"}"
-                                            : "{\"event\":\"error\",\"msg\":\"Invalid request\"}");
+        ah_wr_str(&w, ex == AH_EX_BINANCE ? "{\"code\":3,\"msg\":\"Invalid JSON: expected value "
+                                            "at line 1 column 1\"}"
+                                          : "{\"event\":\"error\",\"msg\":\"Invalid request\"}");
         commit(&c, &w);
     } else if (ex == AH_EX_BINANCE) {
         reply_binance(&c);

@@ -44,11 +44,11 @@ static void binance_stream(struct ah_sim_client *cl, const char *s, size_t len)
     }
     for (size_t i = 0; i < sim->n_syms; i++) {
         char name[AH_SYMBOL_NAME_MAX + 8];
-        struct ah_sim_wr w;
+        struct ah_wr w;
 
-        ah_sim__wr_init(&w, name, sizeof(name));
+        ah_wr_init(&w, name, sizeof(name));
         ah_sim__vsym(&w, AH_EX_BINANCE, sim->s[i].sym, true);
-        if (ah_sim__finish(&w) == at - s && memcmp(name, s, (size_t)(at - s)) == 0) {
+        if (ah_wr_finish(&w) == at - s && memcmp(name, s, (size_t)(at - s)) == 0) {
             cl->subs[i] |= (uint8_t)chan;
             cl->any_sub = true;
         }
