@@ -12,7 +12,9 @@ function check(cond, what) {
   if (cond) { passed++; } else { failed++; console.log(`FAIL: ${what}`); }
 }
 
-const port = 20000 + (process.pid % 20000);
+// Fixed ports below the kernel's ephemeral range (32768+), so a parallel test's client socket
+// cannot already hold one of the 8 (+10..17) ports this simulator binds.
+const port = 10000 + (process.pid % 22000);
 const child = spawn(bin, ['simulate', '--port', String(port), '--rate', '2000', '--seed', '5',
   '--symbols', 'BTC-USDT,ETH-USDT', '--duration', '30'], { stdio: ['ignore', 'pipe', 'pipe'] });
 let out = '';
