@@ -16,19 +16,6 @@ static int sym_to_venue(ah_symbol_t id, char *out, size_t cap)
     return ah_exchange__sym_join(id, '\0', false, out, cap);
 }
 
-static int build_url(const char *base, const ah_symbol_t *syms, size_t n_syms, unsigned chans,
-                     char *out, size_t cap)
-{
-    struct ah_wr w;
-
-    (void)syms;
-    (void)n_syms;
-    (void)chans;
-    ah_wr_init(&w, out, cap);
-    ah_wr_str(&w, base);
-    return ah_wr_finish(&w);
-}
-
 static int build_sub(struct ah_msg_batch *b, const ah_symbol_t *syms, size_t n_syms, unsigned chans,
                      bool unsub, uint64_t *next_id, int64_t now_us)
 {
@@ -271,7 +258,7 @@ const struct ah_exchange_ops ah_exchange__bybit = {
            .pong_timeout_ms = 10000,
            .max_conn_age_ms = 0},
     .sym_to_venue = sym_to_venue,
-    .build_url = build_url,
+    .build_url = ah_exchange__url_base,
     .build_sub = build_sub,
     .build_ping = build_ping,
     .parse = parse,

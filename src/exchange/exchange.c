@@ -152,3 +152,17 @@ uint64_t ah_exchange__text_id(const char *s, size_t n)
     }
     return digits ? v : h;
 }
+
+/* The connection URL of venues whose subscriptions travel as messages: the base as it is. */
+int ah_exchange__url_base(const char *base, const ah_symbol_t *syms, size_t n_syms, unsigned chans,
+                          char *out, size_t cap)
+{
+    struct ah_wr w;
+
+    (void)syms;
+    (void)n_syms;
+    (void)chans;
+    ah_wr_init(&w, out, cap);
+    ah_wr_str(&w, base);
+    return ah_wr_finish(&w);
+}

@@ -69,6 +69,9 @@ void ah_wr_vsym(struct ah_wr *w, const struct ah_exchange_ops *ops, ah_symbol_t 
 void ah_exchange__batch_wr(struct ah_msg_batch *b, struct ah_wr *w);
 int ah_exchange__batch_commit(struct ah_msg_batch *b, const struct ah_wr *w);
 
+/* build_url for venues whose subscriptions travel as messages: copies base (Bybit, Gate, OKX). */
+int ah_exchange__url_base(const char *base, const ah_symbol_t *syms, size_t n_syms, unsigned chans,
+                          char *out, size_t cap);
 /* Number of channels in a mask, and the k-th channel bit (k < count). */
 size_t ah_exchange__n_chans(unsigned chans);
 unsigned ah_exchange__chan_at(unsigned chans, size_t k);
