@@ -33,6 +33,7 @@ struct ah_sim_bybit {
     struct sb_conn conns[AH_SIM_BYBIT_CONNS];
     struct ah_sim_bybit_stats st;
     uint64_t book_seq;
+    int n_public; /* open public-stream connections */
     char body[65536];
 };
 
@@ -123,6 +124,7 @@ static void add_conn(struct ah_ws_conn *ws, struct ah_sim_bybit *sb, bool priv)
         if (sb->conns[i].ws == NULL) {
             sb->conns[i] = (struct sb_conn){.sb = sb, .ws = ws, .private_ = priv, .account = -1};
             ah_ws_conn_set_data(ws, &sb->conns[i]);
+            sb->n_public += priv ? 0 : 1;
             return;
         }
     }
@@ -149,6 +151,7 @@ static void on_close(struct ah_ws_conn *ws, int code, const char *reason, void *
     (void)reason;
     (void)user;
     if (c != NULL) {
+        c->sb->n_public -= c->private_ ? 0 : 1;
         c->ws = NULL;
     }
 }
@@ -207,17 +210,12 @@ static void on_message(struct ah_ws_conn *ws, const uint8_t *data, size_t len, b
     }
 }
 
-int ah_sim_bybit_attach(struct ah_sim_bybit **out, struct ah_http_server *srv,
-                        struct ah_bybit_sim *venue)
+static int add_routes(struct ah_sim_bybit *sb, struct ah_http_server *srv)
 {
-    struct ah_sim_bybit *sb = ah_xcalloc(1, sizeof(*sb));
     struct ah_ws_handler h = {
         .open_cb = on_open_private, .msg_cb = on_message, .close_cb = on_close, .user = sb};
-    int rc;
+    int rc = ah_http_server_route(srv, AH_HTTP_GET | AH_HTTP_POST, "/v5/*", on_rest, sb);
 
-    sb->srv = srv;
-    sb->venue = venue;
-    rc = ah_http_server_route(srv, AH_HTTP_GET | AH_HTTP_POST, "/v5/*", on_rest, sb);
     if (rc == 0) {
         rc = ah_http_server_ws(srv, "/v5/private", &h);
     }
@@ -225,12 +223,29 @@ int ah_sim_bybit_attach(struct ah_sim_bybit **out, struct ah_http_server *srv,
     if (rc == 0) {
         rc = ah_http_server_ws(srv, "/v5/public/spot", &h);
     }
+    return rc;
+}
+
+int ah_sim_bybit_attach(struct ah_sim_bybit **out, struct ah_http_server *srv,
+                        struct ah_bybit_sim *venue)
+{
+    struct ah_sim_bybit *sb = ah_xcalloc(1, sizeof(*sb));
+    int rc;
+
+    sb->srv = srv;
+    sb->venue = venue;
+    rc = add_routes(sb, srv);
     if (rc < 0) {
         free(sb);
         return rc;
     }
     *out = sb;
     return 0;
+}
+
+int ah_sim_bybit_attach_also(struct ah_sim_bybit *sb, struct ah_http_server *srv)
+{
+    return add_routes(sb, srv);
 }
 
 void ah_sim_bybit_destroy(struct ah_sim_bybit *sb)
@@ -267,6 +282,11 @@ int ah_sim_bybit_set_price(struct ah_sim_bybit *sb, const char *symbol, int64_t 
 
     if (fills < 0) {
         return fills;
+    }
+    if (sb->n_public == 0) {
+        note_open(sb);
+        push_private(sb, now_ms);
+        return fills; /* nobody to write the snapshot for */
     }
     fmt(bid, b, sizeof(b));
     fmt(bid_qty, bq, sizeof(bq));
