@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: MIT
-"""`arbhub trade` end to end on loopback: the real binary against a Bybit venue
-(bybit_sim_server: the simulator behind the net HTTP/WS server on 127.0.0.1).
+"""`arbhub trade` end to end on loopback: the real binary against `arbhub simulate` (the same
+binary): market data from simulate's public Bybit stream, orders to its Bybit trading venue on
+127.0.0.1, which matches them against the same price process.
 
-Usage: check_trade.py ARBHUB BYBIT_SIM_SERVER
+Usage: check_trade.py ARBHUB
 Covers convergent cycles in testnet mode (signed REST, private WS) and in paper mode, the
 journal PnL recomputed from its fills and checked against the venue's wallet, a bad key and a
 bad secret, insufficient balance, kill -9 with an open order then restart (no duplicate),
@@ -12,6 +13,7 @@ SIGINT leaving nothing open, and one run per risk limit. Prints "N passed, N fai
 import csv
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -20,7 +22,7 @@ import time
 import urllib.request
 from decimal import Decimal
 
-ARBHUB, SIMSRV = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
+ARBHUB = os.path.abspath(sys.argv[1])
 passed = failed = 0
 
 
@@ -35,26 +37,60 @@ def check(cond, what, detail=""):
 
 
 class Venue:
-    def __init__(self, *args):
-        self.p = subprocess.Popen([SIMSRV, *args], stdout=subprocess.PIPE, text=True)
-        line = self.p.stdout.readline()
-        self.port = int(line.split()[1])
-        self.base = "http://127.0.0.1:%d" % self.port
+    """`arbhub simulate --port 0` with its Bybit trading venue for key1/secret1: balance is the
+    account's USDT, order_limit the venue's creates+cancels per second, frozen holds Bybit's
+    quotes still (POST /sim/freeze), stall is simulate's --stall (e.g. "bybit:2")."""
+
+    def __init__(self, balance="1000", order_limit=None, frozen=False, stall=None):
+        self.usdt0 = Decimal(balance)
+        cmd = [ARBHUB, "simulate", "--port", "0", "--symbols", "BTC-USDT", "--rate", "400",
+               "--bybit-balance", "USDT=" + balance, "--log-level", "warn"]
+        cmd += ["--bybit-order-limit", str(order_limit)] if order_limit else []
+        cmd += ["--stall", stall] if stall else []
+        self.p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                                  text=True, env=env())
+        lines = []
+        for line in self.p.stdout:
+            lines.append(line)
+            if "arbhub trade --mode" in line:
+                break
+        text = "".join(lines)
+        m = re.search(r"arbhub trade --mode testnet --rest-url (\S+) --ws-url (\S+) "
+                      r"--public-ws-url (\S+)", text)
+        if not m:
+            self.p.kill()
+            raise RuntimeError("simulate did not print its trading URLs: " + text)
+        self.base, self.ws_private, self.public = m.groups()
+        if frozen:
+            self.post("/sim/freeze?on=1")
 
     def get(self, path):
         with urllib.request.urlopen(self.base + path, timeout=5) as r:
             return json.loads(r.read())
 
+    def post(self, path):
+        req = urllib.request.Request(self.base + path, data=b"", method="POST")
+        with urllib.request.urlopen(req, timeout=5) as r:
+            return json.loads(r.read())
+
     def state(self):
-        return self.get("/debug/state")
+        """The venue's /sim/state, flattened: open, max_open, creates, ws_auth_ok, ... and
+        usdt_free / usdt_locked / btc_free / btc_locked."""
+        st = self.get("/sim/state")
+        for coin in ("USDT", "BTC"):
+            bal = st["balances"].get(coin, {"free": "0", "locked": "0"})
+            st[coin.lower() + "_free"], st[coin.lower() + "_locked"] = bal["free"], bal["locked"]
+        return st
 
     def close(self):
         self.p.send_signal(signal.SIGTERM)
-        self.p.wait(timeout=10)
+        self.p.communicate(timeout=20)
 
 
 def trade_cmd(v, d, mode="testnet", cycles=2, cfg=None, extra=()):
-    conf = {"trader": {"take_profit_bps": 5, "stop_loss_bps": 50, "reprice_step_bps": 3}}
+    # max_hold_s bounds a cycle on the random price path (an exit at market ends it).
+    conf = {"trader": {"take_profit_bps": 5, "stop_loss_bps": 50, "reprice_step_bps": 3,
+                       "max_hold_s": 4}}
     for k, val in (cfg or {}).items():
         conf["trader"][k] = val
     conf["log"] = {"file": os.path.join(d, "logs", "log.txt")}
@@ -63,8 +99,7 @@ def trade_cmd(v, d, mode="testnet", cycles=2, cfg=None, extra=()):
         json.dump(conf, f)
     return [ARBHUB, "trade", "--config", path, "--mode", mode, "--cycles", str(cycles),
             "--symbol", "BTC-USDT", "--amount", "100",
-            "--rest-url", v.base, "--ws-url", "ws://127.0.0.1:%d/v5/private" % v.port,
-            "--public-ws-url", "ws://127.0.0.1:%d/v5/public/spot" % v.port,
+            "--rest-url", v.base, "--ws-url", v.ws_private, "--public-ws-url", v.public,
             "--state", os.path.join(d, "state.sqlite"), "--journal", os.path.join(d, "journal"),
             *extra]
 
@@ -114,13 +149,14 @@ def test_testnet_cycles():
         check(len(rows) == 2, "testnet: 2 journaled cycles", rows)
         check_journal(rows, "testnet")
         pnl = sum(Decimal(r["pnl"]) for r in rows)
-        check(Decimal(st["usdt_free"]) - 1000 == pnl and Decimal(st["btc_free"]) == 0,
+        check(Decimal(st["usdt_free"]) - v.usdt0 == pnl and Decimal(st["btc_free"]) == 0,
               "testnet: venue wallet change equals the journal's pnl", (st, pnl))
         check(st["open"] == 0 and st["max_open"] == 1 and st["creates"] >= 4,
               "testnet: one order open at a time, none left", st)
         with open(os.path.join(d, "logs", "log.txt")) as f:
             log = f.read()
-        check(log.count("take_profit: qty") == 2, "testnet: each cycle in logs/log.txt")
+        check(len(re.findall(r"cycle \d+ \w+: qty", log)) == 2,
+              "testnet: each cycle in logs/log.txt")
 
 
 def test_paper_cycles():
@@ -143,7 +179,7 @@ def test_polling_fallback():
         v = Venue()
         try:
             cmd = trade_cmd(v, d)
-            cmd[cmd.index("--ws-url") + 1] = "ws://127.0.0.1:%d/no-such-stream" % v.port
+            cmd[cmd.index("--ws-url") + 1] = "ws" + v.base[4:] + "/no-such-stream"
             rc, out = run(cmd + ["--poll-ms", "200"], env())
             st = v.state()
         finally:
@@ -154,7 +190,7 @@ def test_polling_fallback():
 
 def test_rate_limit():
     with tempfile.TemporaryDirectory() as d:
-        v = Venue("--order-limit", "1", "--period", "0.6")
+        v = Venue(order_limit=1)
         try:
             rc, out = run(trade_cmd(v, d, cycles=3, cfg={"reprice_step_bps": 1,
                                                          "max_orders_per_min": 1000}), env())
@@ -165,7 +201,7 @@ def test_rate_limit():
         pnl = sum(Decimal(r["pnl"]) for r in rows)
         check(rc == 0 and len(rows) == 3 and "rate limited (10006)" in out,
               "1 order/s at the venue: 10006 answered with backoff, 3 cycles done", out[-600:])
-        check(Decimal(st["usdt_free"]) - 1000 == pnl and st["max_open"] == 1,
+        check(Decimal(st["usdt_free"]) - v.usdt0 == pnl and st["max_open"] == 1,
               "rate limited: no order doubled, pnl = wallet change", (st, pnl))
 
 
@@ -190,7 +226,7 @@ def test_default_paths():
         v = Venue()
         try:
             cmd = [ARBHUB, "trade", "--cycles", "1", "--rest-url", v.base,
-                   "--public-ws-url", "ws://127.0.0.1:%d/v5/public/spot" % v.port]
+                   "--public-ws-url", v.public]
             p = subprocess.run(cmd, cwd=d, capture_output=True, text=True, timeout=60,
                                env={k: x for k, x in os.environ.items()
                                     if not k.startswith("ARBHUB_")})
@@ -222,7 +258,7 @@ def test_bad_credentials():
 
 def test_insufficient_balance():
     with tempfile.TemporaryDirectory() as d:
-        v = Venue("--balance", "10")
+        v = Venue(balance="10")
         try:
             rc, out = run(trade_cmd(v, d), env())
             st = v.state()
@@ -244,7 +280,7 @@ def wait_for(pred, timeout=10.0):
 
 def test_kill_restart_sigint():
     with tempfile.TemporaryDirectory() as d:
-        v = Venue("--frozen", "1")
+        v = Venue(frozen=True)
         try:
             cmd = trade_cmd(v, d, cycles=0)
             p = subprocess.Popen(cmd, env=env(), stdout=subprocess.PIPE,
@@ -273,7 +309,7 @@ def test_kill_restart_sigint():
 
 def test_risk(name, venue_args, cfg, needle):
     with tempfile.TemporaryDirectory() as d:
-        v = Venue(*venue_args)
+        v = Venue(**venue_args)
         try:
             rc, out = run(trade_cmd(v, d, cycles=0, cfg=cfg), env(), timeout=60)
             st = v.state()
@@ -301,12 +337,15 @@ def main():
     test_bad_credentials()
     test_insufficient_balance()
     test_kill_restart_sigint()
-    test_risk("max position", (), {"max_position_quote": 50}, "max position")
-    test_risk("order rate", ("--amp", "0", "--slope", "40"),
-              {"max_orders_per_min": 3, "reprice_step_bps": 1}, "max orders per minute")
-    test_risk("daily loss", ("--amp", "0", "--slope", "-40"),
-              {"max_daily_loss_quote": 0.01, "stop_loss_bps": 2}, "max daily loss")
-    test_risk("stale data", (), {"stale_ms": 20}, "stale market data")
+    test_risk("max position", {}, {"max_position_quote": 50}, "max position")
+    # Re-prices, take-profits and exits on the random path: a 4th order within the minute.
+    test_risk("order rate", {}, {"max_orders_per_min": 3, "reprice_step_bps": 1},
+              "max orders per minute")
+    # Any cycle loses more than 0.01: the fees (2 x 10 bps) exceed the 5 bps take-profit.
+    test_risk("daily loss", {}, {"max_daily_loss_quote": 0.01, "stop_loss_bps": 2},
+              "max daily loss")
+    # simulate's Bybit stream alternates 2 s sending and 2 s silent.
+    test_risk("stale data", {"stall": "bybit:2"}, {"stale_ms": 500}, "stale market data")
     print("%d passed, %d failed" % (passed, failed))
     return 1 if failed else 0
 
