@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "arbhub/clock.h"
+#include "arbhub/json.h"
 #include "arbhub/sim.h"
 #include "arbhub/ws_server.h"
 #include "arbhub/xalloc.h"
@@ -181,11 +182,24 @@ static void private_auth(struct sb_conn *c, const char *text, size_t len)
     reply(c->ws, out);
 }
 
+/* The "op" of a client message ("auth", "subscribe", "ping"), whatever its spacing. */
+static void message_op(const char *text, size_t len, char *op, size_t cap)
+{
+    jsmntok_t tok[64];
+    struct ah_json j;
+
+    op[0] = '\0';
+    if (ah_json_parse(&j, text, len, tok, 64) < 0 ||
+        ah_json_str(&j, ah_json_get(&j, 0, "op"), op, cap) < 0) {
+        op[0] = '\0';
+    }
+}
+
 static void on_message(struct ah_ws_conn *ws, const uint8_t *data, size_t len, bool is_text,
                        void *user)
 {
     struct sb_conn *c = ah_ws_conn_data(ws);
-    char text[1024];
+    char text[1024], op[16];
 
     (void)user;
     if (c == NULL || !is_text || len >= sizeof(text)) {
@@ -193,9 +207,10 @@ static void on_message(struct ah_ws_conn *ws, const uint8_t *data, size_t len, b
     }
     memcpy(text, data, len);
     text[len] = '\0';
-    if (c->private_ && strstr(text, "\"op\":\"auth\"") != NULL) {
+    message_op(text, len, op, sizeof(op));
+    if (c->private_ && strcmp(op, "auth") == 0) {
         private_auth(c, text, len);
-    } else if (strstr(text, "\"op\":\"subscribe\"") != NULL) {
+    } else if (strcmp(op, "subscribe") == 0) {
         if (c->private_) {
             reply(ws, c->account >= 0 ? "{\"success\":true,\"ret_msg\":\"\",\"op\":\"subscribe\"}"
                                       : "{\"success\":false,\"ret_msg\":\"Request not "
@@ -205,7 +220,7 @@ static void on_message(struct ah_ws_conn *ws, const uint8_t *data, size_t len, b
         snprintf(c->sub + strlen(c->sub), SUB_MAX - strlen(c->sub), "%s", text);
         reply(ws, "{\"success\":true,\"ret_msg\":\"subscribe\",\"conn_id\":\"sim\","
                   "\"op\":\"subscribe\"}");
-    } else if (strstr(text, "\"op\":\"ping\"") != NULL) {
+    } else if (strcmp(op, "ping") == 0) {
         reply(ws, "{\"success\":true,\"ret_msg\":\"pong\",\"conn_id\":\"sim\",\"op\":\"ping\"}");
     }
 }
