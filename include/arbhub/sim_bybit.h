@@ -12,7 +12,7 @@
  * TLS twin; ah_sim_server_watch calls ah_sim_bybit_from_sim on every change of the price
  * process's Bybit quote, so orders match against the prices simulate's public stream shows.
  *
- * and at exit: ah_http_server_destroy(srv), let the loop finish, then ah_sim_bybit_destroy(sb)
+ * At exit: ah_http_server_destroy(srv), let the loop finish, then ah_sim_bybit_destroy(sb)
  * and ah_bybit_sim_destroy(venue). */
 #ifndef ARBHUB_SIM_BYBIT_H
 #define ARBHUB_SIM_BYBIT_H
