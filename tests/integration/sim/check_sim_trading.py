@@ -200,8 +200,6 @@ def get(url):
 
 
 def test_orders_and_prices(sim):
-    pub = WS(sim.public)
-    pub.send('{"op":"subscribe","args":["orderbook.1.BTCUSDT"]}')
     priv = WS(sim.http.replace("http", "ws") + "/v5/private")
     expires = int(time.time() * 1000) + 10000
     bad_sig = hmac.new(b"wrong", ("GET/realtime%d" % expires).encode(), hashlib.sha256)
@@ -220,9 +218,11 @@ def test_orders_and_prices(sim):
     frozen = urllib.request.Request(sim.http + "/sim/freeze?on=1", data=b"", method="POST")
     urllib.request.urlopen(frozen, timeout=5).read()
     st = get(sim.http + "/sim/state")["quotes"]["BTCUSDT"]
-    # Messages queued before the freeze drain within the venue latency; then every snapshot
-    # repeats the frozen quote.
+    # Messages made before the freeze leave within the venue's 5 ms latency; a client that
+    # subscribes after that sees only the frozen quote.
     time.sleep(0.2)
+    pub = WS(sim.public)
+    pub.send('{"op":"subscribe","args":["orderbook.1.BTCUSDT"]}')
     books = []
     for _ in range(5):
         m = pub.recv_until(lambda x: x.get("topic") == "orderbook.1.BTCUSDT")

@@ -225,7 +225,12 @@ def test_default_paths():
     with tempfile.TemporaryDirectory() as d:
         v = Venue()
         try:
-            cmd = [ARBHUB, "trade", "--cycles", "1", "--rest-url", v.base,
+            # Only the exits differ from the defaults (a cycle ends within seconds on the
+            # random path); every path is left to its default.
+            conf = os.path.join(d, "exits.json")
+            with open(conf, "w") as f:
+                json.dump({"trader": {"take_profit_bps": 5, "max_hold_s": 4}}, f)
+            cmd = [ARBHUB, "trade", "--config", conf, "--cycles", "1", "--rest-url", v.base,
                    "--public-ws-url", v.public]
             p = subprocess.run(cmd, cwd=d, capture_output=True, text=True, timeout=60,
                                env={k: x for k, x in os.environ.items()
