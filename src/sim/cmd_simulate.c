@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
-/* `arbhub simulate`: runs the simulator's venue servers (server.c) on loopback until --duration
- * ends or SIGINT/SIGTERM arrives, printing the URLs, the CA file and a config snippet that points
- * `arbhub serve` at it. Main thread; one libuv loop. */
+/* `arbhub simulate`: runs the simulator's venue servers (server.c) and, with Bybit API keys in
+ * the environment, its Bybit trading venue (trading.c) on loopback until --duration ends or
+ * SIGINT/SIGTERM arrives, printing the URLs, the CA file, an `arbhub trade` command line and a
+ * config snippet that points `arbhub serve` at it. Main thread; one libuv loop. */
 #include "arbhub/cli.h"
 #include "arbhub/commands.h"
 #include "arbhub/err.h"
@@ -173,8 +174,8 @@ static void print_trading(const struct ah_sim_trading *t, const struct ah_sim_se
     (void)ah_sim_trading_url(t, false, http, sizeof(http));
     (void)ah_sim_trading_url(t, true, https, sizeof(https));
     (void)ah_sim_server_url(srv, AH_EX_BYBIT, false, pub, sizeof(pub));
-    printf("  bybit trading  %s  %s  (v5 REST, private ws /v5/private; testing aids GET "
-           "/sim/state, POST /sim/freeze)\n",
+    printf("  bybit trading  %s  %s  (v5 REST, private ws /v5/private, https with the CA file; "
+           "testing aids GET /sim/state, POST /sim/freeze)\n",
            http, https);
     printf("trade against it (same ARBHUB_BYBIT_API_KEY / _SECRET):\n  arbhub trade --mode "
            "testnet --rest-url %s --ws-url ws%s/v5/private --public-ws-url %s\n",
@@ -198,7 +199,7 @@ static void print_info(const struct ah_sim_server *srv, const struct ah_sim_trad
         printf("\n");
     }
     print_trading(trading, srv);
-    printf("CA file (trust it for wss and https): %s\n", ah_sim_server_ca_file(srv));
+    printf("CA file (trust it for wss): %s\n", ah_sim_server_ca_file(srv));
     printf("config snippet for `arbhub serve --config FILE`:\n{\n  \"exchanges\": {\n");
     for (int ex = AH_EX_BINANCE; ex < AH_EX__COUNT; ex++) {
         (void)ah_sim_server_url(srv, (enum ah_exchange_id)ex, true, url, sizeof(url));

@@ -63,7 +63,7 @@ class Sim:
         self.http, self.https = m.groups() if m else (None, None)
         m = re.search(r"bybit +(ws://\S+)", self.out)
         self.public = m.group(1) if m else None
-        m = re.search(r"CA file \(trust it for wss and https\): (\S+)", self.out)
+        m = re.search(r"CA file \(trust it for wss\): (\S+)", self.out)
         self.ca = m.group(1) if m else None
 
     def close(self):
