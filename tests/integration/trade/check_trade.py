@@ -52,7 +52,7 @@ class Venue:
         lines = []
         for line in self.p.stdout:
             lines.append(line)
-            if "arbhub trade --mode" in line:
+            if line.startswith("CA file"):
                 break
         text = "".join(lines)
         m = re.search(r"arbhub trade --mode testnet --rest-url (\S+) --ws-url (\S+) "
@@ -61,6 +61,12 @@ class Venue:
             self.p.kill()
             raise RuntimeError("simulate did not print its trading URLs: " + text)
         self.base, self.ws_private, self.public = m.groups()
+        m = re.search(r"bybit trading  \S+  (https://\S+)", text)
+        self.https = m.group(1) if m else None
+        m = re.search(r"bybit +ws://\S+ +(wss://\S+)", text)
+        self.public_tls = m.group(1) if m else None
+        m = re.search(r"CA file \(trust it for wss\): (\S+)", text)
+        self.ca = m.group(1) if m else None
         if frozen:
             self.post("/sim/freeze?on=1")
 
@@ -87,19 +93,23 @@ class Venue:
         self.p.communicate(timeout=20)
 
 
-def trade_cmd(v, d, mode="testnet", cycles=2, cfg=None, extra=()):
+def trade_cmd(v, d, mode="testnet", cycles=2, cfg=None, extra=(), tls=False, ca=True):
     # max_hold_s bounds a cycle on the random price path (an exit at market ends it).
     conf = {"trader": {"take_profit_bps": 5, "stop_loss_bps": 50, "reprice_step_bps": 3,
                        "max_hold_s": 4}}
     for k, val in (cfg or {}).items():
         conf["trader"][k] = val
     conf["log"] = {"file": os.path.join(d, "logs", "log.txt")}
+    if tls and ca:  # https and wss, trusting simulate's certificate
+        conf["exchanges"] = {"bybit": {"ca_file": v.ca}}
     path = os.path.join(d, "conf.json")
     with open(path, "w") as f:
         json.dump(conf, f)
     return [ARBHUB, "trade", "--config", path, "--mode", mode, "--cycles", str(cycles),
             "--symbol", "BTC-USDT", "--amount", "100",
-            "--rest-url", v.base, "--ws-url", v.ws_private, "--public-ws-url", v.public,
+            "--rest-url", v.https if tls else v.base,
+            "--ws-url", "wss" + v.https[5:] + "/v5/private" if tls else v.ws_private,
+            "--public-ws-url", v.public_tls if tls else v.public,
             "--state", os.path.join(d, "state.sqlite"), "--journal", os.path.join(d, "journal"),
             *extra]
 
@@ -157,6 +167,23 @@ def test_testnet_cycles():
             log = f.read()
         check(len(re.findall(r"cycle \d+ \w+: qty", log)) == 2,
               "testnet: each cycle in logs/log.txt")
+
+
+def test_testnet_tls():
+    with tempfile.TemporaryDirectory() as d:
+        v = Venue()
+        try:
+            rc, out = run(trade_cmd(v, d, cycles=1, tls=True), env())
+            st = v.state()
+            rc2, out2 = run(trade_cmd(v, d, cycles=1, tls=True, ca=False), env(), timeout=60)
+        finally:
+            v.close()
+        rows = journal(d)
+        check(rc == 0 and len(rows) == 1 and st["ws_auth_ok"] == 1 and "TLS" in out,
+              "https + wss trusting exchanges.bybit.ca_file: 1 cycle", out[-600:])
+        check(Decimal(st["usdt_free"]) - v.usdt0 == Decimal(rows[0]["pnl"]) if rows else False,
+              "tls: venue wallet change equals the journal's pnl", st)
+        check(rc2 != 0 and "certificate" in out2, "tls without the CA file: refused", out2[-400:])
 
 
 def test_paper_cycles():
@@ -327,6 +354,7 @@ def test_risk(name, venue_args, cfg, needle):
 
 def main():
     test_testnet_cycles()
+    test_testnet_tls()
     test_paper_cycles()
     test_default_paths()
     test_polling_fallback()
