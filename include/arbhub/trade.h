@@ -199,8 +199,13 @@ struct ah_conv {
     uint64_t run_id, attempt; /* link ids: ah_bybit_link_id(run_id, attempt) */
     enum ah_conv_state state;
     int64_t bid, ask, quote_us;
+    int64_t now_us;                   /* time of the latest input (quote, report, tick) */
     char live_id[AH_LINK_ID_MAX + 1]; /* the one order this strategy has open */
     int64_t live_px;
+    int64_t live_sent_us, live_ack_us; /* when live_id was placed, and acknowledged */
+    bool live_acked; /* the venue confirmed live_id (ACK or fill). It is never cancelled before:
+                        a cancel sent while its create waits out a 10006 backoff can reach the
+                        venue first, find nothing, and leave the order resting unwatched */
     int64_t target;  /* base to buy this cycle */
     int64_t held;    /* base held now: carry + bought - fee_base - sold */
     int64_t carry;   /* dust held from earlier cycles when this one started */

@@ -242,7 +242,9 @@ static void apply_fill(struct ah_om_order *o, const struct ah_bybit_order *v, in
     o->cum_fee = v->cum_fee;
 }
 
-/* One order of a realtime answer or push: FILLs, then DONE once the venue calls it finished. */
+/* One order of a realtime answer or push: an ACK the first time the venue shows it (the create's
+ * own answer may come later, or have been lost), FILLs, then DONE once the venue calls it
+ * finished. */
 static void apply_order(struct ah_bybit_om *om, const struct ah_bybit_order *v, int64_t now_us,
                         struct ah_exec *out, int cap, int *n)
 {
@@ -251,6 +253,9 @@ static void apply_order(struct ah_bybit_om *om, const struct ah_bybit_order *v, 
 
     if (o == NULL || o->done) {
         return;
+    }
+    if (!o->acked && v->status != AH_OST_REJECTED) {
+        (void)report(out, cap, n, AH_EXEC_ACK, o, now_us);
     }
     o->acked = true;
     if (o->order_id[0] == '\0') {

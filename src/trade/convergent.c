@@ -2,7 +2,8 @@
 /* Convergent mode as a pure state machine: post-only buy at the bid (re-priced when the bid moves
  * away), post-only take-profit sell, market exit on stop-loss or max hold, repeated for N cycles.
  * Inputs are quotes, execution reports and ticks; outputs are order intents. One open order at a
- * time, so a re-price never doubles exposure. Sells carry what is held (fees taken in base included) floored to the quantity step;
+ * time, so a re-price never doubles exposure, and no cancel before the venue acknowledged the
+ * order. Sells carry what is held (fees taken in base included) floored to the quantity step;
  * the rest is dust carried into the next cycle. Single-threaded, no allocation. */
 #include "arbhub/trade.h"
 
@@ -72,6 +73,8 @@ static int place(struct ah_conv *c, struct ah_intent *out, enum ah_order_side si
     ah_bybit_link_id(r->link_id, c->run_id, ++c->attempt);
     memcpy(c->live_id, r->link_id, sizeof(c->live_id));
     c->live_px = r->px;
+    c->live_acked = false;
+    c->live_sent_us = c->now_us;
     return 1;
 }
 
@@ -198,8 +201,8 @@ static int check_exit(struct ah_conv *c, int64_t now_us, struct ah_intent *out)
 {
     int64_t entry = 0;
 
-    if (c->state != AH_CONV_SELLING || c->bought <= 0) {
-        return 0;
+    if (c->state != AH_CONV_SELLING || !c->live_acked || c->bought <= 0) {
+        return 0; /* an unacknowledged take-profit is checked again once the venue has it */
     }
     if (ah_dec_div_floor(c->buy_value, c->bought, 1, &entry) < 0) {
         return 0;
@@ -223,6 +226,7 @@ int ah_conv_on_quote(struct ah_conv *c, int64_t bid, int64_t ask, int64_t ts_us,
     c->bid = bid;
     c->ask = ask;
     c->quote_us = ts_us;
+    c->now_us = ts_us;
     switch (c->state) {
     case AH_CONV_IDLE:
         return bid > 0 ? place_buy(c, out) : 0;
@@ -231,8 +235,12 @@ int ah_conv_on_quote(struct ah_conv *c, int64_t bid, int64_t ask, int64_t ts_us,
     case AH_CONV_REPLACE_EXIT:
         return place_exit(c, ts_us, out);
     case AH_CONV_BUYING:
-        /* The bid moved away (up) by more than the step: chase it. */
-        if (bid > scale_bps(c->live_px, c->reprice_bps)) {
+        /* The bid moved away (up) by more than the step: chase it, once the venue has the order
+         * (until then its create may be waiting out a rate limit, and a cancel could overtake
+         * it), and once it has rested as long as placing it took: a venue that makes us wait
+         * (10006) is never asked to re-price faster than it places. */
+        if (c->live_acked && ts_us - c->live_ack_us >= c->live_ack_us - c->live_sent_us &&
+            bid > scale_bps(c->live_px, c->reprice_bps)) {
             c->state = AH_CONV_BUY_CANCEL;
             return cancel_live(c, out);
         }
@@ -246,6 +254,7 @@ int ah_conv_on_quote(struct ah_conv *c, int64_t bid, int64_t ask, int64_t ts_us,
 
 int ah_conv_on_tick(struct ah_conv *c, int64_t now_us, struct ah_intent *out)
 {
+    c->now_us = now_us;
     return check_exit(c, now_us, out);
 }
 
@@ -332,6 +341,11 @@ int ah_conv_on_exec(struct ah_conv *c, const struct ah_exec *e, struct ah_intent
     if (c->live_id[0] == '\0' || strcmp(e->link_id, c->live_id) != 0) {
         return 0; /* a report about an order this strategy no longer tracks */
     }
+    c->now_us = e->ts_us;
+    if (!c->live_acked && (e->kind == AH_EXEC_ACK || e->kind == AH_EXEC_FILL)) {
+        c->live_acked = true;
+        c->live_ack_us = e->ts_us;
+    }
     switch (e->kind) {
     case AH_EXEC_FILL:
         on_fill(c, e);
@@ -382,6 +396,7 @@ void ah_conv_absorb_fill(struct ah_conv *c, const struct ah_exec *e)
 
 int ah_conv_resume(struct ah_conv *c, int64_t now_us, struct ah_intent *out)
 {
+    c->now_us = now_us;
     if (c->bought > 0 && ah_conv_sellable(c, c->bid) > 0) {
         c->state = AH_CONV_REPLACE_TP;
         return 0;
