@@ -5,8 +5,9 @@
 
 Usage: check_trade.py ARBHUB BYBIT_SIM_SERVER
 Covers convergent cycles in testnet mode (signed REST, private WS) and in paper mode, the
-journal PnL recomputed from its fills and checked against the venue's wallet, a bad key and a
-bad secret, insufficient balance, kill -9 with an open order then restart (no duplicate),
+journal recomputed from its fills and checked exactly against the wallet in both coins (quote:
+the PnL; base: the dust left by buy fees taken in base), the venue's 10006 rate limit, a bad key
+and a bad secret, insufficient balance, kill -9 with an open order then restart (no duplicate),
 SIGINT leaving nothing open, and one run per risk limit. Prints "N passed, N failed".
 """
 import csv

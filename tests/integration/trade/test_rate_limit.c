@@ -233,10 +233,65 @@ static void test_reprice_during_10006_backoff(void **state)
     ah_bybit_sim_destroy(r.sim);
 }
 
+/* The create's answer is lost (a timeout after the venue took it): the first poll that shows the
+ * order acknowledges it, so the strategy may cancel it; a later answer adds no second ACK. */
+static void test_ack_from_poll(void **state)
+{
+    static char body[16384];
+    struct ah_bybit_sim_cfg scfg = {.maker_bps = 1, .taker_bps = 10, .order_limit_per_s = 20};
+    struct ah_bybit_sim *sim = ah_bybit_sim_create(&scfg);
+    struct ah_bybit_om om;
+    struct ah_intent in = {.kind = AH_INTENT_PLACE,
+                           .req = {.category = "spot",
+                                   .symbol = "BTCUSDT",
+                                   .side = AH_BUY,
+                                   .type = AH_OTYPE_LIMIT,
+                                   .tif = AH_TIF_POST_ONLY,
+                                   .px = 26000000000000LL,
+                                   .qty = 1000000,
+                                   .link_id = "ah7-1"}};
+    struct ah_bybit_http create, poll;
+    struct ah_bybit_sim_resp resp = {.body = body, .cap = sizeof(body)};
+    struct ah_bybit_sim_req q;
+    struct ah_exec e[8];
+    int64_t ret = 0;
+
+    (void)state;
+    assert_int_equal(ah_bybit_sim_add_account(sim, "key1", "secret1"), 0);
+    assert_int_equal(ah_bybit_sim_set_balance(sim, 0, "USDT", D("1000")), 0);
+    assert_int_equal(ah_bybit_sim_add_instrument(sim, &btc, "BTC", "USDT"), 0);
+    assert_int_equal(ah_bybit_om_init(&om, "key1", "secret1", &btc), 0);
+    assert_int_equal(ah_bybit_sim_set_price(sim, "BTCUSDT", D("27000"), D("27000.1"), T0_MS), 0);
+    assert_int_equal(ah_bybit_om_request(&om, &in, T0_MS, &create), 0);
+    q = (struct ah_bybit_sim_req){.method = create.method,
+                                  .path = create.path,
+                                  .query = create.query,
+                                  .body = create.body,
+                                  .body_len = create.body_len};
+    q.auth = (struct ah_bybit_auth){create.hdr.api_key, create.hdr.timestamp, create.hdr.sign,
+                                    create.hdr.recv_window};
+    assert_int_equal(ah_bybit_sim_handle(sim, &q, T0_MS, &resp), 0); /* the answer is lost */
+    assert_int_equal(ah_bybit_om_poll(&om, "ah7-1", T0_MS, &poll), 0);
+    q = (struct ah_bybit_sim_req){
+        .method = poll.method, .path = poll.path, .query = poll.query, .body = "", .body_len = 0};
+    q.auth = (struct ah_bybit_auth){poll.hdr.api_key, poll.hdr.timestamp, poll.hdr.sign,
+                                    poll.hdr.recv_window};
+    assert_int_equal(ah_bybit_sim_handle(sim, &q, T0_MS, &resp), 0);
+    assert_int_equal(ah_bybit_om_on_response(&om, &poll, body, resp.len, T0_MS * 1000, e, 8, &ret),
+                     1);
+    assert_int_equal(e[0].kind, AH_EXEC_ACK);
+    assert_string_equal(e[0].link_id, "ah7-1");
+    /* The same poll again, or the create's late answer: nothing new. */
+    assert_int_equal(ah_bybit_om_on_response(&om, &poll, body, resp.len, T0_MS * 1000, e, 8, &ret),
+                     0);
+    ah_bybit_sim_destroy(sim);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_reprice_during_10006_backoff),
+        cmocka_unit_test(test_ack_from_poll),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
