@@ -188,7 +188,8 @@ struct ah_cycle_result {
     int64_t entry_px, exit_px; /* average prices (buy_value / qty, sell_value / sell_qty) */
     int64_t pnl;               /* sell_value - buy_value - fees: the quote balance change */
     int64_t entry_us, exit_us;
-    char exit_reason[16]; /* take_profit | stop_loss | max_hold */
+    char exit_reason[16]; /* take_profit | stop_loss | max_hold | recovered | dust (nothing
+                             sellable was bought: all of it carried) */
 };
 
 struct ah_conv {

@@ -179,6 +179,10 @@ static int place_take_profit(struct ah_conv *c, int64_t now_us, struct ah_intent
     }
     qty = ah_conv_sellable(c, ah_instr_round_price(&c->in, px, AH_SELL, true));
     if (qty == 0) {
+        if (c->sold == 0) {
+            /* Only dust was bought (a partial entry below the minimum): nothing to sell. */
+            snprintf(c->exit_reason, sizeof(c->exit_reason), "dust");
+        }
         return finish_cycle(c, now_us, out);
     }
     c->state = AH_CONV_SELLING;

@@ -372,6 +372,40 @@ static void test_base_fee_coarse_step(void **state)
     assert_int_equal(res.dust, r.paper.base_delta);
 }
 
+/* An entry that filled only below the minimum order: nothing can be sold, so the cycle ends as
+ * "dust" and the whole of it is carried (its cost is in the quote PnL, its base in the dust). */
+static void test_dust_only_cycle(void **state)
+{
+    static struct rig r;
+    struct ah_instr_spec in = {.symbol = "BTCUSDT",
+                               .tick = D("0.5"),
+                               .qty_step = D("0.001"),
+                               .min_qty = D("0.002"),
+                               .min_notional = D("5")};
+    struct ah_cycle_result res;
+    int64_t bought = 0;
+
+    (void)state;
+    rig_init_in(&r, 1, 0, &in);
+    ah_paper_fee_received(&r.paper, true);
+    quote(&r, "27000", "27000.5", 0);
+    ah_paper_on_trade(&r.paper, D("27000"), D("0.0015"), r.now); /* a print fills 0.0015 */
+    pump(&r);
+    assert_int_equal(r.conv.bought, D("0.0015"));
+    /* Re-priced: the rest (0.0015) is below the 0.002 minimum, and so is what is held
+     * (0.0015 - 0.00000015 fee, 0.001 on the step): nothing to sell. */
+    quote(&r, "27020", "27020.5", 10);
+    assert_true(ah_conv_take_result(&r.conv, &res));
+    assert_string_equal(res.exit_reason, "dust");
+    assert_int_equal(res.sell_qty, 0);
+    assert_int_equal(res.fee_base, D("0.00000015"));
+    assert_int_equal(res.dust, D("0.00149985"));
+    assert_int_equal(res.pnl, D("-40.5"));
+    assert_int_equal(res.pnl, pnl_from_fills(&r, &bought));
+    assert_int_equal(res.dust, r.paper.base_delta);
+    assert_int_equal(r.conv.state, AH_CONV_DONE);
+}
+
 /* A re-price waits for the venue's ACK: a cancel sent earlier could overtake its create (one
  * held back by a 10006) and leave the order resting with nobody watching it. Then the order
  * rests at least as long as placing it took, so a slow venue is not churned. */
@@ -408,6 +442,7 @@ int main(void)
         cmocka_unit_test(test_max_hold_and_cycles),
         cmocka_unit_test(test_base_fee_sells_held_and_carries_dust),
         cmocka_unit_test(test_base_fee_coarse_step),
+        cmocka_unit_test(test_dust_only_cycle),
         cmocka_unit_test(test_no_cancel_before_ack),
     };
 
