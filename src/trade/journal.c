@@ -79,16 +79,18 @@ static const char *dec(char *buf, size_t cap, int64_t v)
 int ah_journal_append(const char *dir, const char *symbol, const struct ah_cycle_result *r)
 {
     static const char header[] = "cycle,symbol,entry_time,exit_time,qty,entry_px,exit_px,"
-                                 "buy_value,sell_value,fees,pnl,exit_reason\n";
-    char name[96], t0[40], t1[40], a[7][40], line[640];
+                                 "buy_value,sell_value,fees,pnl,exit_reason,sell_qty,fee_base,"
+                                 "dust\n";
+    char name[96], t0[40], t1[40], a[10][40], line[768];
 
     snprintf(name, sizeof(name), "cycles-%s.csv", symbol);
-    snprintf(line, sizeof(line), "%lld,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s\n", (long long)r->cycle,
-             symbol, ah_clock_fmt_iso(t0, sizeof(t0), r->entry_us),
+    snprintf(line, sizeof(line), "%lld,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s\n",
+             (long long)r->cycle, symbol, ah_clock_fmt_iso(t0, sizeof(t0), r->entry_us),
              ah_clock_fmt_iso(t1, sizeof(t1), r->exit_us), dec(a[0], 40, r->qty),
              dec(a[1], 40, r->entry_px), dec(a[2], 40, r->exit_px), dec(a[3], 40, r->buy_value),
              dec(a[4], 40, r->sell_value), dec(a[5], 40, r->fees), dec(a[6], 40, r->pnl),
-             r->exit_reason);
+             r->exit_reason, dec(a[7], 40, r->sell_qty), dec(a[8], 40, r->fee_base),
+             dec(a[9], 40, r->dust));
     return append_line(dir, name, header, line);
 }
 
