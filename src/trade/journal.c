@@ -37,6 +37,33 @@ static int mkdir_p(const char *dir)
     return 0;
 }
 
+/* A journal whose first line is not header (written by an older arbhub with other columns) is
+ * moved aside to <name minus .csv>.old-<unix time>.csv, so no file mixes two layouts. */
+static int set_aside_other_layout(const char *path, const char *header)
+{
+    char first[512], aside[800];
+    size_t hlen = strlen(header);
+    ssize_t n;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+    if (fd < 0) {
+        return errno == ENOENT ? 0 : -errno;
+    }
+    n = read(fd, first, hlen < sizeof(first) ? hlen : sizeof(first));
+    close(fd);
+    if (n <= 0 || ((size_t)n == hlen && memcmp(first, header, hlen) == 0)) {
+        return 0; /* empty (the header comes next) or ours */
+    }
+    if (snprintf(aside, sizeof(aside), "%.*s.old-%lld.csv", (int)(strlen(path) - 4), path,
+                 (long long)(ah_clock_wall_us() / 1000000)) >= (int)sizeof(aside) ||
+        rename(path, aside) < 0) {
+        AH_ERROR("trade", "journal %s has other columns and cannot be moved aside", path);
+        return -EEXIST;
+    }
+    AH_WARN("trade", "journal %s had other columns: moved to %s", path, aside);
+    return 0;
+}
+
 /* Appends line to dir/name, writing header first when the file is empty; fsyncs. */
 static int append_line(const char *dir, const char *name, const char *header, const char *line)
 {
@@ -50,6 +77,10 @@ static int append_line(const char *dir, const char *name, const char *header, co
     }
     if (snprintf(path, sizeof(path), "%s/%s", dir, name) >= (int)sizeof(path)) {
         return -ENAMETOOLONG;
+    }
+    rc = set_aside_other_layout(path, header);
+    if (rc < 0) {
+        return rc;
     }
     f = fopen(path, "a");
     if (f == NULL) {

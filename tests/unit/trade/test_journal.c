@@ -157,11 +157,70 @@ static void test_arb_csv_and_errors(void **state)
     rmdir(dir);
 }
 
+/* A journal left by an older arbhub with other columns is moved aside, never appended to. */
+static void test_old_layout_set_aside(void **state)
+{
+    char dir[] = "/tmp/ah-journal-XXXXXX";
+    char path[256], line[512], aside[300] = "";
+    struct ah_cycle_result r = {.cycle = 1, .exit_reason = "take_profit"};
+    FILE *fp;
+
+    (void)state;
+    assert_non_null(mkdtemp(dir));
+    snprintf(path, sizeof(path), "%s/cycles-BTC-USDT.csv", dir);
+    fp = fopen(path, "w");
+    assert_non_null(fp);
+    fputs("cycle,symbol,entry_time,exit_time,qty,entry_px,exit_px,buy_value,sell_value,fees,pnl,"
+          "exit_reason\n1,BTC-USDT,a,b,0,0,0,0,0,0,0,take_profit\n",
+          fp);
+    fclose(fp);
+    assert_int_equal(ah_journal_append(dir, "BTC-USDT", &r), 0);
+    fp = fopen(path, "r");
+    assert_non_null(fp);
+    assert_non_null(fgets(line, sizeof(line), fp));
+    assert_non_null(strstr(line, ",sell_qty,fee_base,dust\n")); /* a fresh file, new header */
+    assert_non_null(fgets(line, sizeof(line), fp));
+    assert_int_equal(strncmp(line, "1,BTC-USDT,", 11), 0);
+    assert_null(fgets(line, sizeof(line), fp)); /* the old row is not here */
+    fclose(fp);
+    /* ... but in cycles-BTC-USDT.old-<time>.csv, whole. */
+    {
+        FILE *ls;
+        char cmd[300];
+
+        snprintf(cmd, sizeof(cmd), "ls %s/cycles-BTC-USDT.old-*.csv", dir);
+        ls = popen(cmd, "r");
+        assert_non_null(ls);
+        assert_non_null(fgets(aside, sizeof(aside), ls));
+        pclose(ls);
+    }
+    aside[strcspn(aside, "\n")] = '\0';
+    fp = fopen(aside, "r");
+    assert_non_null(fp);
+    assert_non_null(fgets(line, sizeof(line), fp));
+    assert_non_null(strstr(line, ",exit_reason\n"));
+    assert_non_null(fgets(line, sizeof(line), fp));
+    assert_string_equal(line, "1,BTC-USDT,a,b,0,0,0,0,0,0,0,take_profit\n");
+    fclose(fp);
+    /* Appending again keeps the new file (same header): two rows, no second set-aside. */
+    assert_int_equal(ah_journal_append(dir, "BTC-USDT", &r), 0);
+    fp = fopen(path, "r");
+    assert_non_null(fp);
+    for (int i = 0; i < 3; i++) {
+        assert_non_null(fgets(line, sizeof(line), fp));
+    }
+    fclose(fp);
+    unlink(aside);
+    unlink(path);
+    rmdir(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_cycles_csv),
         cmocka_unit_test(test_arb_csv_and_errors),
+        cmocka_unit_test(test_old_layout_set_aside),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
