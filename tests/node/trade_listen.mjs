@@ -13,6 +13,8 @@
 //  - a flash crash shorter than trader.paper_latency_ms on the cheap venue: its ask is gone when
 //    the buy IOC arrives, the sell fills; a flash spike on the dear venue: the sell misses, the
 //    buy fills. Each trader's journal and log show its policy and the unhedged exposure;
+//  - the control route's errors (409 while held, 404, 400); a hub without --demo answers it 404,
+//    behind the same bearer-token check (401) as the rest of the API;
 //  - SIGINT stops the traders (exit 0), SIGTERM the hub (exit 0).
 // Usage: node trade_listen.mjs ARBHUB
 import { spawn } from 'node:child_process';
@@ -256,6 +258,33 @@ try {
   ok((await plant('DOGE-USDT', 'okx', -60, 100)).status === 404, 'unknown symbol: 404');
   ok((await plant('BTC-USDT', 'kraken', -60, 100)).status === 404, 'unknown exchange: 404');
   ok((await plant('BTC-USDT', 'okx', -60, 0)).status === 400, 'hold_ms 0: 400');
+
+  // Without --demo the route does not exist (404), behind the same token check (401) as the API.
+  fs.writeFileSync(path.join(dir, 'plain.json'), JSON.stringify({
+    server: { port: 0, require_token: true },
+    exchanges: Object.fromEntries(Object.keys(VENUE_ID).map((x) => [x, { enabled: false }])),
+    analyzer: { out_dir: path.join(dir, 'analyzer') },
+  }));
+  const token = 'listen-demo-token-0123456789';
+  const plain = spawn(arbhub, ['serve', '--no-lake', '--config', path.join(dir, 'plain.json')],
+    { cwd: dir, env: { ...process.env, ARBHUB_API_TOKEN: token }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const pl = { name: 'plain hub', out: '', child: plain };
+  plain.stderr.on('data', (d) => { pl.out += d; });
+  pl.exited = new Promise((res) => plain.on('exit', (code, sig) => res(code ?? sig)));
+  procs.push(pl);
+  const pm = await waitFor(() => pl.out.match(/listening on http:\/\/127\.0\.0\.1:(\d+)/), 20000);
+  ok(pm !== null, 'serve without --demo starts', pl.out.slice(-800));
+  if (pm) {
+    const url = `http://127.0.0.1:${pm[1]}/api/v1/demo/dislocation`;
+    const body = JSON.stringify({ symbol: 'BTC-USDT', exchange: 'okx', bps: -60, hold_ms: 100 });
+    const noTok = await fetch(url, { method: 'POST', body });
+    const withTok = await fetch(url, { method: 'POST', body, headers: { Authorization: `Bearer ${token}` } });
+    const j = await withTok.json();
+    ok(noTok.status === 401, 'without --demo, no token: 401', String(noTok.status));
+    ok(withTok.status === 404 && j.status === 404 && /only with serve --demo/.test(j.error),
+      'without --demo, with the token: 404 naming --demo', j);
+    ok(await stop(pl, 'SIGTERM') === 0, 'serve without --demo: SIGTERM exits 0');
+  }
 } finally {
   obs.ws.close();
   for (const policy of POLICIES) {
