@@ -127,7 +127,13 @@ int ah_listen_on_spread(struct ah_listen *l, const struct ah_spread *sp, int64_t
         l->n_skipped_size++;
         return 0;
     }
-    l->armed[b][s] = false;
+    /* One dislocation is one opportunity: the cheap venue against every dear one and the dear
+     * venue against every cheap one stay disarmed until each pair is seen at or below the
+     * threshold again, however fast this trade completes. */
+    for (int v = 0; v < AH_LISTEN_VENUES; v++) {
+        l->armed[b][v] = false;
+        l->armed[v][s] = false;
+    }
     l->state = AH_LISTEN_LEGS;
     l->deadline_us = now_us + l->timeout_us;
     l->buy_v = b;
