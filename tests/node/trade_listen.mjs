@@ -53,6 +53,11 @@ fs.writeFileSync(path.join(dir, 'hub.json'), JSON.stringify({
 }));
 
 const procs = [];
+process.on('exit', () => { // never leave a hub or a trader behind
+  for (const p of procs) {
+    if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGKILL');
+  }
+});
 function start(name, args, cwd) {
   const p = { name, out: '', child: spawn(arbhub, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] }) };
   p.child.stdout.on('data', (d) => { p.out += d; });
@@ -285,6 +290,8 @@ try {
       'without --demo, with the token: 404 naming --demo', j);
     ok(await stop(pl, 'SIGTERM') === 0, 'serve without --demo: SIGTERM exits 0');
   }
+} catch (e) {
+  ok(false, 'the scenario ran to its end', String((e && e.stack) || e));
 } finally {
   obs.ws.close();
   for (const policy of POLICIES) {
