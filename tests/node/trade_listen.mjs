@@ -126,7 +126,7 @@ for (const policy of POLICIES) {
   const conf = path.join(dir, `trader-${policy}.json`);
   fs.writeFileSync(conf, JSON.stringify({
     trader: { single_leg_policy: policy, paper_latency_ms: LATENCY_MS, single_leg_timeout_ms: 2000,
-      min_qty_quote: 10 },
+      min_qty_quote: 2 }, // the sim draws 1..100000 lots of 1e-5: fewer than 4 is rare
     log: { file: path.join(dir, `trader-${policy}.log`) },
   }));
   traders[policy] = start(`trade ${policy}`, ['trade', '--config', conf, '--listen',
