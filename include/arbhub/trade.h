@@ -309,8 +309,10 @@ void ah_listen_venue(struct ah_listen *l, int venue, const struct ah_instr_spec 
                      int64_t quote, double taker_bps);
 /* A spread update of this symbol. Fires both IOC legs (2 intents) when net_bps exceeds the
  * threshold, the pair is armed, nothing else is in flight, and the executable size within the
- * balances is worth at least min_qty_quote; the pair then stays disarmed until its net spread
- * drops to the threshold or below. Returns the intent count. */
+ * balances is worth at least min_qty_quote. Firing disarms the pair and every pair with the same
+ * buy venue or the same sell venue (one dislocation, one trade); a pair seen above the threshold
+ * while a trade is in flight is disarmed too; each re-arms when its net spread is seen at the
+ * threshold or below. Returns the intent count. */
 int ah_listen_on_spread(struct ah_listen *l, const struct ah_spread *sp, int64_t now_us,
                         struct ah_intent *out);
 /* Execution report of a leg or repair order (e->venue set by the driver). */

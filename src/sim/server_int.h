@@ -67,6 +67,7 @@ struct ah_sim_server {
     char ca_file[256];
     char key_file[256];
     struct ah_sim_server_stats st;
+    int64_t plant_until_ms[AH_SIM_SYMBOLS]; /* uv_now() when a planted dislocation ends; 0 none */
     char msg[8192];
     char reply_buf[16384];
 };
@@ -76,6 +77,11 @@ void ah_sim__on_open(struct ah_ws_conn *conn, const struct ah_http_req *req, voi
 void ah_sim__on_msg(struct ah_ws_conn *conn, const uint8_t *data, size_t len, bool is_text,
                     void *user);
 void ah_sim__on_close(struct ah_ws_conn *conn, int code, const char *reason, void *user);
+/* server.c: writes venue ex's current ticker of symbol index i and sends it like a streamed
+ * message (after the venue's latency). */
+void ah_sim__emit_ticker(struct ah_sim_server *s, size_t i, enum ah_exchange_id ex, int64_t now_ms);
+/* plant.c: ends the planted dislocations whose hold time is over (from the stream timer). */
+void ah_sim__plant_tick(struct ah_sim_server *s, int64_t now_ms);
 /* Index of symbol id in the simulator, or -1. */
 int ah_sim__sym_index(const struct ah_sim *sim, ah_symbol_t sym);
 

@@ -127,7 +127,13 @@ int ah_listen_on_spread(struct ah_listen *l, const struct ah_spread *sp, int64_t
         l->n_skipped_size++;
         return 0;
     }
-    l->armed[b][s] = false;
+    /* One dislocation is one opportunity: the cheap venue against every dear one and the dear
+     * venue against every cheap one stay disarmed until each pair is seen at or below the
+     * threshold again, however fast this trade completes. */
+    for (int v = 0; v < AH_LISTEN_VENUES; v++) {
+        l->armed[b][v] = false;
+        l->armed[v][s] = false;
+    }
     l->state = AH_LISTEN_LEGS;
     l->deadline_us = now_us + l->timeout_us;
     l->buy_v = b;
@@ -192,6 +198,11 @@ static int resolve(struct ah_listen *l, int64_t now_us, struct ah_intent *out)
         l->deadline_us = now_us + l->timeout_us;
     }
     l->repair_v = v;
+    AH_INFO("trade",
+            "[listen %s] legs uneven (bought %.9g, sold %.9g): %s with a market %s of %.9g on #%d",
+            l->venue[v].in.symbol, ah_dec_to_double(l->cur.buy_qty),
+            ah_dec_to_double(l->cur.sell_qty), l->policy == AH_LEG_REVERSE ? "reverse" : "proceed",
+            sell ? "sell" : "buy", ah_dec_to_double(qty), v);
     order(l, out, v, sell ? AH_SELL : AH_BUY, AH_OTYPE_MARKET, 0, qty, l->repair_id);
     out->reducing = true;
     return 1;
