@@ -12,6 +12,7 @@
 
 #include "arbhub/clock.h"
 #include "arbhub/log.h"
+#include "arbhub/registry.h"
 
 static int mkdir_p(const char *dir)
 {
@@ -133,10 +134,11 @@ int ah_journal_append_arb(const char *dir, const char *symbol, int64_t ts_us,
     char name[96], t0[40], a[7][40], line[640];
 
     snprintf(name, sizeof(name), "arb-%s.csv", symbol);
-    snprintf(line, sizeof(line), "%s,%s,%d,%d,%s,%s,%s,%s,%s,%s,%s,%s\n",
-             ah_clock_fmt_iso(t0, sizeof(t0), ts_us), symbol, r->buy_venue, r->sell_venue,
-             dec(a[0], 40, r->buy_qty), dec(a[1], 40, r->sell_qty), dec(a[2], 40, r->buy_value),
-             dec(a[3], 40, r->sell_value), dec(a[4], 40, r->fees), dec(a[5], 40, r->pnl),
-             dec(a[6], 40, r->unhedged), r->outcome);
+    snprintf(line, sizeof(line), "%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s\n",
+             ah_clock_fmt_iso(t0, sizeof(t0), ts_us), symbol,
+             ah_exchange_name((enum ah_exchange_id)r->buy_venue),
+             ah_exchange_name((enum ah_exchange_id)r->sell_venue), dec(a[0], 40, r->buy_qty),
+             dec(a[1], 40, r->sell_qty), dec(a[2], 40, r->buy_value), dec(a[3], 40, r->sell_value),
+             dec(a[4], 40, r->fees), dec(a[5], 40, r->pnl), dec(a[6], 40, r->unhedged), r->outcome);
     return append_line(dir, name, header, line);
 }

@@ -28,7 +28,7 @@ const arbhub = path.resolve(process.argv[2]);
 const THRESHOLD = 5; // bps, net of both taker fees (10 bps each by default)
 const LATENCY_MS = 400; // trader.paper_latency_ms
 const K = 3;
-const VENUE_ID = { binance: 1, bybit: 2, gateio: 3, okx: 4 }; // enum ah_exchange_id
+const VENUE_ID = { binance: 1, bybit: 2, gateio: 3, okx: 4 }; // the venues (journal and log name them)
 const POLICIES = ['reverse', 'cancel', 'proceed'];
 
 let passed = 0;
@@ -192,7 +192,7 @@ try {
       const what = `${policy} trade ${k + 1}`;
       ok(row.outcome === 'hedged' && Number(row.buy_qty) > 0 && row.buy_qty === row.sell_qty &&
         Number(row.unhedged) === 0, `${what}: two legs, hedged`, row);
-      ok(Number(row.buy_venue) === VENUE_ID[cheap[k]] && Number(row.sell_venue) !== VENUE_ID[cheap[k]],
+      ok(row.buy_venue === cheap[k] && row.sell_venue !== cheap[k] && row.sell_venue in VENUE_ID,
         `${what}: bought on the planted venue, sold on another`, row);
       ok(near(Number(row.buy_value) / Number(row.buy_qty), planted[k].ask) &&
         near(Number(row.sell_value) / Number(row.sell_qty), dearBid),
@@ -211,21 +211,21 @@ try {
   for (const policy of POLICIES) {
     const row = rows(policy)[K];
     const what = `failed buy leg, ${policy}`;
-    ok(row !== undefined && row.outcome === policy && Number(row.buy_venue) === VENUE_ID.bybit &&
+    ok(row !== undefined && row.outcome === policy && row.buy_venue === 'bybit' &&
       Number(row.sell_qty) > 0, `${what}: the sell filled, the policy ran`, row);
     if (!row) continue;
     const q = row.sell_qty;
-    const dear = Number(row.sell_venue);
+    const dear = row.sell_venue;
     if (policy === 'cancel') {
       ok(Number(row.buy_qty) === 0 && near(row.unhedged, -Number(q), 1e-12),
         `${what}: nothing bought, unhedged = -${q}`, row);
       ok(logOf(policy).includes(`unhedged exposure -${Number(q)} base after cancel`),
         `${what}: the unhedged exposure is logged`, logOf(policy).slice(-600));
     } else {
-      const on = policy === 'reverse' ? dear : VENUE_ID.bybit;
+      const on = policy === 'reverse' ? dear : 'bybit';
       ok(row.buy_qty === q && Number(row.unhedged) === 0, `${what}: bought back ${q}, flat`, row);
-      ok(logOf(policy).includes(`${policy} with a market buy of ${Number(q)} on #${on}`),
-        `${what}: repaired on #${on}`, logOf(policy).slice(-600));
+      ok(logOf(policy).includes(`${policy} with a market buy of ${Number(q)} on ${on}`),
+        `${what}: repaired on ${on}`, logOf(policy).slice(-600));
     }
   }
 
@@ -236,21 +236,21 @@ try {
   for (const policy of POLICIES) {
     const row = rows(policy)[K + 1];
     const what = `failed sell leg, ${policy}`;
-    ok(row !== undefined && row.outcome === policy && Number(row.sell_venue) === VENUE_ID.gateio &&
+    ok(row !== undefined && row.outcome === policy && row.sell_venue === 'gateio' &&
       Number(row.buy_qty) > 0, `${what}: the buy filled, the policy ran`, row);
     if (!row) continue;
     const q = row.buy_qty;
-    const cheapV = Number(row.buy_venue);
+    const cheapV = row.buy_venue;
     if (policy === 'cancel') {
       ok(Number(row.sell_qty) === 0 && near(row.unhedged, Number(q), 1e-12),
         `${what}: nothing sold, unhedged = ${q}`, row);
       ok(logOf(policy).includes(`unhedged exposure ${Number(q)} base after cancel`),
         `${what}: the unhedged exposure is logged`, logOf(policy).slice(-600));
     } else {
-      const on = policy === 'reverse' ? cheapV : VENUE_ID.gateio;
+      const on = policy === 'reverse' ? cheapV : 'gateio';
       ok(row.sell_qty === q && Number(row.unhedged) === 0, `${what}: sold ${q}, flat`, row);
-      ok(logOf(policy).includes(`${policy} with a market sell of ${Number(q)} on #${on}`),
-        `${what}: repaired on #${on}`, logOf(policy).slice(-600));
+      ok(logOf(policy).includes(`${policy} with a market sell of ${Number(q)} on ${on}`),
+        `${what}: repaired on ${on}`, logOf(policy).slice(-600));
     }
   }
   ok(episodes('BTC-USDT') === K + 2, `the observer saw ${K + 2} episodes in all`, obs.episodes);

@@ -146,8 +146,9 @@ static void test_arb_csv_and_errors(void **state)
     assert_non_null(fp);
     assert_non_null(fgets(line, sizeof(line), fp));
     assert_non_null(fgets(line, sizeof(line), fp));
-    assert_string_equal(line, "2023-11-14T22:13:20.000000Z,BTC-USDT,1,2,0.037,0.027,0,0,0,0,0.01,"
-                              "cancel\n");
+    assert_string_equal(
+        line, "2023-11-14T22:13:20.000000Z,BTC-USDT,binance,bybit,0.037,0.027,0,0,0,0,0.01,"
+              "cancel\n");
     fclose(fp);
     /* A file where the folder should be: the error comes back, nothing crashes. */
     snprintf(path, sizeof(path), "%s/arb-BTC-USDT.csv/sub", dir);
