@@ -28,6 +28,7 @@ static void usage(FILE *out)
 int main(int argc, char **argv)
 {
     ah_cmd_serve_set_demo(ah_sim_demo_start, ah_sim_demo_stop);
+    ah_cmd_serve_set_demo_control(ah_sim_demo_control);
     if (argc < 2) {
         usage(stderr);
         return AH_EXIT_USAGE;

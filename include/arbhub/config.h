@@ -96,6 +96,8 @@ struct ah_cfg_sim {
     int base_port; /* venues listen on base_port + 0..3 (ws) and + 4..7 (wss) */
     double dislocation_bps;
     double dislocations_per_min;
+    double volatility_bps;  /* common random walk, bps per sqrt(second) */
+    double venue_noise_bps; /* per-venue mean-reverting noise scale, bps */
 };
 
 struct ah_cfg_log {

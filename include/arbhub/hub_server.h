@@ -38,6 +38,10 @@ int ah_hub_server_start(struct ah_hub_server **out, uv_loop_t *loop, struct ah_h
 void ah_hub_server_stop(struct ah_hub_server *s);
 int ah_hub_server_port(const struct ah_hub_server *s);
 void ah_hub_server_stats(const struct ah_hub_server *s, struct ah_hub_server_stats *out);
+/* Routes methods (enum ah_http_method mask) on path to fn as well (ah_http_server_route: after
+ * the hub's own routes, behind the same bearer-token check). Returns 0 or -EINVAL. */
+int ah_hub_server_route(struct ah_hub_server *s, unsigned methods, const char *path,
+                        ah_http_handler_fn *fn, void *user) AH_MUST_CHECK;
 /* Serves the given files too (borrowed; e.g. the embedded UI). */
 int ah_hub_server_files(struct ah_hub_server *s, const struct ah_http_file *files,
                         size_t n) AH_MUST_CHECK;

@@ -52,9 +52,11 @@ struct ah_sim_trade {
     uint8_t side; /* enum ah_side, taker */
 };
 
-/* An active cross-venue dislocation of one symbol: venue's mid is offset by bps, decaying. */
+/* An active cross-venue dislocation of one symbol: venue's mid is offset by bps, decaying; a
+ * planted one (ah_sim_plant) holds its size until ah_sim_unplant. */
 struct ah_sim_disl {
     bool active;
+    bool planted;  /* set by ah_sim_plant: no decay, no random replacement */
     uint8_t venue; /* enum ah_exchange_id */
     double bps0;   /* signed size at start */
     int64_t start_us;
@@ -79,8 +81,8 @@ struct ah_sim {
     int64_t msg_interval_us; /* 1e6 / rate */
     double dislocation_bps;
     double dislocations_per_min; /* per symbol */
-    double vol_bps_sqrt_s;       /* common walk volatility */
-    double noise_bps;            /* per-venue noise scale */
+    double vol_bps_sqrt_s;       /* common walk volatility (sim.volatility_bps) */
+    double noise_bps;            /* per-venue noise scale (sim.venue_noise_bps) */
     double disl_tau_s;           /* dislocation decay time constant */
     int64_t latency_us[AH_SIM_VENUES];
     size_t n_syms;
@@ -104,6 +106,14 @@ void ah_sim_make_trade(struct ah_sim *sim, size_t i, enum ah_exchange_id ex,
                        struct ah_sim_trade *out);
 /* Current offset (bps, signed) of venue ex's mid from the common mid due to a dislocation. */
 double ah_sim_disl_bps(const struct ah_sim *sim, size_t i, enum ah_exchange_id ex);
+/* Plants a dislocation of symbol index i: venue ex's mid moves by bps (signed: negative makes ex
+ * the cheap venue) and stays there, undecayed, until ah_sim_unplant; it replaces any random one,
+ * and no random one starts on the symbol meanwhile. Every venue's quote is refreshed at once.
+ * Returns 0, or -EINVAL (i, ex out of range, or bps not in (-10000, 10000)). */
+int ah_sim_plant(struct ah_sim *sim, size_t i, enum ah_exchange_id ex, double bps) AH_MUST_CHECK;
+/* Ends symbol i's planted dislocation (the venue's mid is back on the common mid) and refreshes
+ * the quotes. No effect when none is planted. */
+void ah_sim_unplant(struct ah_sim *sim, size_t i);
 
 /* Message generators (ex must be a venue and i < n_syms: asserted): write one venue-shaped message
  * (same keys and order as the captured fixtures) into out. Return its length, or AH_E_LIMIT if it
@@ -230,13 +240,25 @@ struct ah_sim_server_stats {
     uint64_t pings_unanswered;
 };
 void ah_sim_server_stats(const struct ah_sim_server *srv, struct ah_sim_server_stats *out);
+/* Plants a dislocation (ah_sim_plant) of symbol sym on venue ex: its mid moves by bps (signed)
+ * and its new ticker is sent at once (after the venue's latency), then after hold_ms the mid
+ * reverts and that ticker is sent too (5 ms resolution). Returns 0, -ENOENT (sym not served),
+ * -EINVAL (ex not a venue, bps not in (-10000, 10000), hold_ms not in 1..3600000), or
+ * AH_E_STATE while a planted dislocation of sym is still held. Loop thread. */
+int ah_sim_server_plant(struct ah_sim_server *srv, ah_symbol_t sym, enum ah_exchange_id ex,
+                        double bps, int64_t hold_ms) AH_MUST_CHECK;
 /* Open client connections of venue ex. */
 size_t ah_sim_server_clients(const struct ah_sim_server *srv, enum ah_exchange_id ex);
 
-/* serve --demo entry points (src/sim/demo.c), matching ah_demo_start_fn / ah_demo_stop_fn in
- * commands.h: start the simulator with ephemeral ports when sim.base_port is 0 and point
- * cfg's exchanges at it over wss. */
+/* serve --demo entry points (src/sim/demo.c), matching ah_demo_start_fn / ah_demo_stop_fn /
+ * ah_demo_control_fn in commands.h: start the simulator with ephemeral ports when sim.base_port
+ * is 0 and point cfg's exchanges at it over wss; control answers
+ * POST /api/v1/demo/dislocation {"symbol","exchange","bps","hold_ms"} with
+ * ah_sim_server_plant (200 with the venue's new quote, 400 bad body, 404 unknown
+ * what/symbol/exchange, 409 one already held). */
 int ah_sim_demo_start(uv_loop_t *loop, struct ah_cfg *cfg, void **handle);
 void ah_sim_demo_stop(void *handle);
+int ah_sim_demo_control(void *handle, const char *what, const char *body, size_t len, char *reply,
+                        size_t cap);
 
 #endif

@@ -26,7 +26,9 @@ struct ah_exec {
     enum ah_exec_kind kind;
     char link_id[AH_LINK_ID_MAX + 1];
     enum ah_order_side side;
-    int64_t px, qty, fee; /* FILL: this fill; fee in quote currency */
+    int64_t px, qty, fee; /* FILL: this fill; fee: the part of its fee paid in the quote coin */
+    int64_t fee_base;     /* FILL: the part of its fee paid in the base coin (Bybit spot buys:
+                             the account receives qty - fee_base) */
     int64_t cum_qty;      /* filled so far */
     int64_t ts_us;
     int venue; /* index of the venue (listen mode), 0 otherwise */
@@ -97,14 +99,18 @@ struct ah_paper_order {
 
 /* An in-process venue that fills orders against public quotes and trades. A resting limit buy
  * fills when the ask trades through it (ask <= price) or a trade prints at or below it (sells
- * mirror this), at the order's price with the maker fee. Market and IOC orders take what the
- * quote shows at their active time (up to its size) at the quote's price with the taker fee; the
- * rest expires. A post-only order that would cross is rejected like Bybit does. Latency is
- * applied through timestamps: an order submitted at t is seen from t + latency, and every report
- * is stamped no earlier. Single-threaded; no allocation after init. */
+ * mirror this), at the order's price with the maker fee. Fees are in the quote coin unless
+ * fee_received is set (ah_paper_fee_received): then, like Bybit spot, a buy pays its fee in the
+ * base coin it receives (qty x rate, ah_exec.fee_base) and a sell in the quote coin. Market and IOC
+ * orders take what the quote shows at their active time (up to its size) at the quote's price with
+ * the taker fee; the rest expires. A post-only order that would cross is rejected like Bybit does.
+ * Latency is applied through timestamps: an order submitted at t is seen from t + latency, and
+ * every report is stamped no earlier. Single-threaded; no allocation after init. */
 struct ah_paper {
     int64_t maker_bps_e4, taker_bps_e4; /* fee rates in 1e-4 bps units (exact) */
     int64_t latency_us;
+    bool fee_received; /* fees in the coin received (Bybit spot) instead of always quote */
+    int64_t base_delta, quote_delta; /* the paper wallet's change since init, fees included */
     struct ah_instr_spec instr;
     int64_t bid, ask, bid_qty, ask_qty, quote_ts; /* latest quote (0 = none) */
     struct ah_paper_order orders[AH_PAPER_ORDERS_MAX];
@@ -118,6 +124,9 @@ struct ah_paper {
 
 void ah_paper_init(struct ah_paper *p, const struct ah_instr_spec *in, double maker_bps,
                    double taker_bps, int64_t latency_ms);
+/* Charges fees in the coin each fill receives (true: Bybit spot's rule) or always in the quote
+ * coin (false, the default after ah_paper_init). */
+void ah_paper_fee_received(struct ah_paper *p, bool on);
 /* Submits an order (req copied). Returns 0, -EEXIST for a link id already used (reported as a
  * REJECT "duplicate orderLinkId"), or AH_E_LIMIT when too many orders are open. */
 int ah_paper_submit(struct ah_paper *p, const struct ah_order_req *req,
@@ -164,14 +173,23 @@ enum ah_conv_state {
 
 #define AH_CONV_MAX_REJECTS 5
 
+/* One finished cycle. Every figure is an exact sum over the fills, in one coin: quote amounts
+ * (values, fees, pnl) and base amounts (qty, sell_qty, fee_base, dust). pnl is the cycle's change
+ * of the quote balance; dust is what stays held in base after it (below the quantity step or the
+ * venue's minimum order), carried into the next cycle, so that the base balance changes by
+ * qty - fee_base - sell_qty = dust - dust of the previous cycle. */
 struct ah_cycle_result {
     int64_t cycle;                       /* 1-based */
-    int64_t qty;                         /* base bought (and sold) */
-    int64_t buy_value, sell_value, fees; /* quote */
-    int64_t entry_px, exit_px;           /* average prices (value / qty, floored to 1e-9) */
-    int64_t pnl;                         /* sell_value - buy_value - fees */
+    int64_t qty;                         /* base bought */
+    int64_t sell_qty;                    /* base sold (carried dust included once it is sellable) */
+    int64_t buy_value, sell_value, fees; /* quote; fees: paid in the quote coin */
+    int64_t fee_base;                    /* fees paid in the base coin (Bybit spot buys) */
+    int64_t dust;                        /* base held after the cycle, carried into the next */
+    int64_t entry_px, exit_px; /* average prices (buy_value / qty, sell_value / sell_qty) */
+    int64_t pnl;               /* sell_value - buy_value - fees: the quote balance change */
     int64_t entry_us, exit_us;
-    char exit_reason[16]; /* take_profit | stop_loss | max_hold */
+    char exit_reason[16]; /* take_profit | stop_loss | max_hold | recovered | dust (nothing
+                             sellable was bought: all of it carried) */
 };
 
 struct ah_conv {
@@ -182,9 +200,17 @@ struct ah_conv {
     uint64_t run_id, attempt; /* link ids: ah_bybit_link_id(run_id, attempt) */
     enum ah_conv_state state;
     int64_t bid, ask, quote_us;
+    int64_t now_us;                   /* time of the latest input (quote, report, tick) */
     char live_id[AH_LINK_ID_MAX + 1]; /* the one order this strategy has open */
     int64_t live_px;
-    int64_t target, held, bought, buy_value, sell_value, fees, entry_us;
+    int64_t live_sent_us, live_ack_us; /* when live_id was placed, and acknowledged */
+    bool live_acked; /* the venue confirmed live_id (ACK or fill). It is never cancelled before:
+                        a cancel sent while its create waits out a 10006 backoff can reach the
+                        venue first, find nothing, and leave the order resting unwatched */
+    int64_t target;  /* base to buy this cycle */
+    int64_t held;    /* base held now: carry + bought - fee_base - sold */
+    int64_t carry;   /* dust held from earlier cycles when this one started */
+    int64_t bought, sold, fee_base, buy_value, sell_value, fees, entry_us; /* this cycle */
     int64_t cycle; /* current cycle, 1-based */
     char exit_reason[16];
     int n_rejects; /* refusals in a row */
@@ -205,10 +231,18 @@ int ah_conv_on_tick(struct ah_conv *c, int64_t now_us, struct ah_intent *out);
 /* The cycle that just finished, once: true and *out filled, or false. */
 bool ah_conv_take_result(struct ah_conv *c, struct ah_cycle_result *out);
 const char *ah_conv_state_name(enum ah_conv_state s);
-/* After a restart: the open cycle's figures from the saved state. The strategy waits in IDLE
- * (nothing held) until ah_conv_resume. */
-void ah_conv_restore(struct ah_conv *c, int64_t cycle, int64_t held, int64_t bought,
-                     int64_t buy_value, int64_t sell_value, int64_t fees, int64_t entry_us);
+/* The open cycle's figures, as saved in the state file. */
+struct ah_conv_figures {
+    int64_t cycle, held, carry, bought, sold, fee_base, buy_value, sell_value, fees, entry_us;
+};
+
+/* After a restart: the open cycle's figures from the saved state (borrowed). The strategy waits
+ * in IDLE until ah_conv_resume. */
+void ah_conv_restore(struct ah_conv *c, const struct ah_conv_figures *f);
+/* The base quantity a sell at px may carry now: held floored to the quantity step, or 0 when that
+ * is below the venue's minimum quantity or order value at px (the rest is dust). px 0 (no quote
+ * yet) checks the step only. */
+int64_t ah_conv_sellable(const struct ah_conv *c, int64_t px);
 /* A fill of an order from before the restart (no longer this strategy's live order) still moves
  * the position and the cycle's figures. */
 void ah_conv_absorb_fill(struct ah_conv *c, const struct ah_exec *e);
@@ -275,8 +309,10 @@ void ah_listen_venue(struct ah_listen *l, int venue, const struct ah_instr_spec 
                      int64_t quote, double taker_bps);
 /* A spread update of this symbol. Fires both IOC legs (2 intents) when net_bps exceeds the
  * threshold, the pair is armed, nothing else is in flight, and the executable size within the
- * balances is worth at least min_qty_quote; the pair then stays disarmed until its net spread
- * drops to the threshold or below. Returns the intent count. */
+ * balances is worth at least min_qty_quote. Firing disarms the pair and every pair with the same
+ * buy venue or the same sell venue (one dislocation, one trade); a pair seen above the threshold
+ * while a trade is in flight is disarmed too; each re-arms when its net spread is seen at the
+ * threshold or below. Returns the intent count. */
 int ah_listen_on_spread(struct ah_listen *l, const struct ah_spread *sp, int64_t now_us,
                         struct ah_intent *out);
 /* Execution report of a leg or repair order (e->venue set by the driver). */

@@ -20,7 +20,8 @@
 
 /* Appends one row for a finished cycle to <dir>/cycles-<symbol>.csv (created with a header line,
  * folder created if missing): cycle,symbol,entry_time,exit_time,qty,entry_px,exit_px,buy_value,
- * sell_value,fees,pnl,exit_reason. Amounts are exact decimals. Returns 0 or a negative errno. */
+ * sell_value,fees,pnl,exit_reason,sell_qty,fee_base,dust (struct ah_cycle_result: fees in quote,
+ * fee_base and dust in base). Amounts are exact decimals. Returns 0 or a negative errno. */
 int ah_journal_append(const char *dir, const char *symbol,
                       const struct ah_cycle_result *r) AH_MUST_CHECK;
 /* Same for a listen-mode trade, to <dir>/arb-<symbol>.csv. */
@@ -34,9 +35,11 @@ struct ah_state_meta {
     uint64_t run_id;  /* link-id namespace of this state file */
     uint64_t attempt; /* last link-id attempt used: never reused */
     int64_t cycle;
-    int64_t held;   /* base held by the strategy */
-    int64_t bought; /* of the open cycle: base bought, quote spent and received, fees */
-    int64_t buy_value, sell_value, fees;
+    int64_t held;   /* base held by the strategy (dust carried from earlier cycles included) */
+    int64_t carry;  /* dust held when the open cycle started */
+    int64_t bought; /* of the open cycle: base bought and sold, quote spent and received, fees
+                       paid in quote and in base */
+    int64_t sold, buy_value, sell_value, fees, fee_base;
     int64_t entry_us;
     int64_t day_index, day_pnl; /* the risk limits' UTC day and its realised PnL */
     char strategy_state[16];

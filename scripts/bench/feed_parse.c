@@ -157,8 +157,12 @@ int main(int argc, char **argv)
 {
     double secs = argc > 2 ? strtod(argv[2], NULL) : 1.0;
     const char *env = getenv("BENCH_PASSES");
-    struct ah_cfg_sim cfg = {
-        .seed = 1, .rate = 100000, .dislocation_bps = 40, .dislocations_per_min = 2};
+    struct ah_cfg_sim cfg = {.seed = 1,
+                             .rate = 100000,
+                             .dislocation_bps = 40,
+                             .dislocations_per_min = 2,
+                             .volatility_bps = 3,
+                             .venue_noise_bps = 1};
     ah_symbol_t ids[3];
     struct ah_sim *sim = ah_xcalloc(1, sizeof(*sim));
 

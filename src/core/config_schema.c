@@ -144,6 +144,10 @@ const struct ah_cfg_key ah_config__keys[] = {
         "size of planted cross-venue dislocations"),
     NUM("sim.dislocations_per_min", CFG_DOUBLE, sim.dislocations_per_min, 0, 6000,
         "how often dislocations happen"),
+    NUM("sim.volatility_bps", CFG_DOUBLE, sim.volatility_bps, 0, 1000,
+        "common random walk of every venue, bps per sqrt(second); 0 = still"),
+    NUM("sim.venue_noise_bps", CFG_DOUBLE, sim.venue_noise_bps, 0, 1000,
+        "per-venue mean-reverting noise, bps; 0 = venues quote the same mid"),
 
     STR("log.level", log.level, "error|warn|info|debug", "log level"),
     STR("log.file", log.file, NULL, "log file; empty = stderr only"),
@@ -250,6 +254,8 @@ void ah_config_defaults(struct ah_cfg *cfg)
     cfg->sim.base_port = 9440;
     cfg->sim.dislocation_bps = 40;
     cfg->sim.dislocations_per_min = 2;
+    cfg->sim.volatility_bps = 3;
+    cfg->sim.venue_noise_bps = 1;
 
     SET(cfg->log.level, "info");
 }

@@ -8,6 +8,7 @@
  * points over with ah_cmd_serve_set_demo(). */
 #include <errno.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <uv.h>
@@ -19,6 +20,7 @@
 #include "arbhub/hub.h"
 #include "arbhub/hub_server.h"
 #include "arbhub/hub_summary.h"
+#include "arbhub/json.h"
 #include "arbhub/lake.h"
 #include "arbhub/log.h"
 #include "arbhub/registry.h"
@@ -36,13 +38,21 @@ static struct ah_opt opts[] = {
     {"duration", "S", "0 (until SIGINT/SIGTERM)", "stop by itself after S seconds", NULL, false},
 };
 
+#define DEMO_PREFIX "/api/v1/demo/"
+
 static ah_demo_start_fn *demo_start;
 static ah_demo_stop_fn *demo_stop;
+static ah_demo_control_fn *demo_control;
 
 void ah_cmd_serve_set_demo(ah_demo_start_fn *start, ah_demo_stop_fn *stop)
 {
     demo_start = start;
     demo_stop = stop;
+}
+
+void ah_cmd_serve_set_demo_control(ah_demo_control_fn *control)
+{
+    demo_control = control;
 }
 
 struct serve {
@@ -94,6 +104,28 @@ static void on_signal(uv_signal_t *h, int signum)
 static void on_stop_timer(uv_timer_t *t)
 {
     shutdown_all(t->data, "--duration elapsed");
+}
+
+/* POST /api/v1/demo/<what>: the simulator's control under --demo, else no such endpoint. */
+static void on_demo_route(struct ah_http_req *req, void *user)
+{
+    struct serve *sv = user;
+    char reply[1024];
+    int status;
+
+    if (sv->demo == NULL || demo_control == NULL) {
+        char msg[300], esc[700];
+        int n;
+
+        snprintf(msg, sizeof(msg), "no such endpoint: %.200s (only with serve --demo)", req->path);
+        n = ah_json_escape(esc, sizeof(esc), msg, strlen(msg));
+        snprintf(reply, sizeof(reply), "{\"error\":%.*s,\"status\":404}", n > 0 ? n : 0, esc);
+        (void)ah_http_respond_json(req, 404, reply, strlen(reply));
+        return;
+    }
+    status = demo_control(sv->demo, req->path + strlen(DEMO_PREFIX), req->body, req->body_len,
+                          reply, sizeof(reply));
+    (void)ah_http_respond_json(req, status, reply, strlen(reply));
 }
 
 static void count_event(void *arg, const struct ah_event *ev)
@@ -294,6 +326,11 @@ static int start(struct serve *sv, const char *token, int64_t duration_s)
     if (rc < 0) {
         AH_ERROR("serve", "cannot listen on %s:%d: %s", cfg->server.listen_addr, cfg->server.port,
                  ah_strerror(rc));
+        return -1;
+    }
+    rc = ah_hub_server_route(sv->server, AH_HTTP_POST, DEMO_PREFIX "*", on_demo_route, sv);
+    if (rc < 0) {
+        AH_ERROR("serve", "demo control route: %s", ah_strerror(rc));
         return -1;
     }
     rc = start_venues(sv);

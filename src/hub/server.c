@@ -388,6 +388,12 @@ void ah_hub_server_stats(const struct ah_hub_server *s, struct ah_hub_server_sta
     }
 }
 
+int ah_hub_server_route(struct ah_hub_server *s, unsigned methods, const char *path,
+                        ah_http_handler_fn *fn, void *user)
+{
+    return ah_http_server_route(s->http, methods, path, fn, user);
+}
+
 int ah_hub_server_files(struct ah_hub_server *s, const struct ah_http_file *files, size_t n)
 {
     return ah_http_server_files(s->http, files, n);

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /* The Bybit simulator's orders: create (validation, balance locks, immediate matching, post-only
  * rejection), cancel, the realtime query, and resting orders filled when the simulator's price
- * trades through them. Fees are charged in the quote coin. Single-threaded (loop thread). */
+ * trades through them. Fees are charged in the coin received, as Bybit spot does: a buy pays in
+ * the base coin (it receives qty - fee), a sell in the quote coin. Single-threaded (loop thread).
+ */
 #include "bybit_sim_int.h"
 
 #include <errno.h>
@@ -158,6 +160,7 @@ static void fill(struct ah_bybit_sim *sim, struct sim_order *o, int64_t px, bool
     struct sim_coin *base = ah_bybit_sim__coin(a, s->base, true);
     struct sim_coin *quote = ah_bybit_sim__coin(a, s->quote, true);
     int64_t qty = o->req.qty - o->cum_qty;
+    int64_t rate = (int64_t)((maker ? sim->cfg.maker_bps : sim->cfg.taker_bps) * 10000.0);
     int64_t value = 0;
     int64_t fee;
 
@@ -165,13 +168,15 @@ static void fill(struct ah_bybit_sim *sim, struct sim_order *o, int64_t px, bool
     if (base == NULL || quote == NULL || qty <= 0 || ah_dec_mul(px, qty, &value) < 0) {
         return;
     }
-    fee = ah_fee_of(value, (int64_t)((maker ? sim->cfg.maker_bps : sim->cfg.taker_bps) * 10000.0));
-    /* Whole-remainder fills: the lock is consumed, the unspent part returns to free. */
+    /* Whole-remainder fills: the lock is consumed, the unspent part returns to free. The fee is
+     * taken from what the order receives: base for a buy (qty x rate), quote for a sell. */
     if (o->req.side == AH_BUY) {
+        fee = ah_fee_of(qty, rate);
         quote->locked -= o->locked;
-        quote->free_amt += o->locked - value - fee;
-        base->free_amt += qty;
+        quote->free_amt += o->locked - value;
+        base->free_amt += qty - fee;
     } else {
+        fee = ah_fee_of(value, rate);
         base->locked -= o->locked;
         quote->free_amt += value - fee;
     }
@@ -297,14 +302,14 @@ static int validate(struct ah_bybit_sim *sim, int account, const struct create_a
     return 0;
 }
 
-/* Locks what the order may spend: the base for a sell, price * qty plus the larger fee for a
- * buy (the ask stands in for a market buy's price). */
+/* Locks what the order may spend: the base for a sell, price * qty for a buy (the ask stands in
+ * for a market buy's price). A buy's fee is paid out of the base it receives, so it needs no
+ * quote beyond the value. */
 static int lock(struct ah_bybit_sim *sim, struct sim_order *o)
 {
     struct sim_account *acct = &sim->accounts[o->account];
     const struct sim_symbol *s = &sim->symbols[o->symbol];
     struct sim_coin *c = ah_bybit_sim__coin(acct, o->req.side == AH_BUY ? s->quote : s->base, true);
-    double bps = sim->cfg.maker_bps > sim->cfg.taker_bps ? sim->cfg.maker_bps : sim->cfg.taker_bps;
     int64_t need = o->req.qty;
 
     if (o->req.side == AH_BUY) {
@@ -313,7 +318,6 @@ static int lock(struct ah_bybit_sim *sim, struct sim_order *o)
         if (ah_dec_mul(px, o->req.qty, &need) < 0) {
             return -1;
         }
-        need += ah_fee_of(need, (int64_t)(bps * 10000.0));
     }
     if (c == NULL || c->free_amt < need) {
         return -1;

@@ -35,7 +35,8 @@ static const char *dec(char *buf, size_t cap, int64_t v, int64_t step)
 void ah_bybit_sim__put_order(struct ah_bybit_sim *sim, const struct sim_order *o,
                              struct ah_bybit_sim_resp *r, bool comma)
 {
-    const struct ah_instr_spec *in = &sim->symbols[o->symbol].in;
+    const struct sim_symbol *sym = &sim->symbols[o->symbol];
+    const struct ah_instr_spec *in = &sym->in;
     char px[40], qty[40], avg[40], leaves[40], lv[40], cq[40], cv[40], fee[40];
     int64_t leaves_qty = ah_bybit_status_open(o->status) ? o->req.qty - o->cum_qty : 0;
     int64_t avg_px = 0, leaves_value = 0;
@@ -52,16 +53,17 @@ void ah_bybit_sim__put_order(struct ah_bybit_sim *sim, const struct sim_order *o
         "\"price\":\"%s\","
         "\"qty\":\"%s\",\"side\":\"%s\",\"orderStatus\":\"%s\",\"rejectReason\":\"%s\","
         "\"avgPrice\":\"%s\",\"leavesQty\":\"%s\",\"leavesValue\":\"%s\",\"cumExecQty\":\"%s\","
-        "\"cumExecValue\":\"%s\",\"cumExecFee\":\"%s\",\"timeInForce\":\"%s\","
+        "\"cumExecValue\":\"%s\",\"cumExecFee\":\"%s\",\"cumFeeDetail\":{\"%s\":\"%s\"},"
+        "\"timeInForce\":\"%s\","
         "\"orderType\":\"%s\",\"createdTime\":\"%lld\",\"updatedTime\":\"%lld\"}",
         comma ? "," : "", o->order_id, o->req.link_id, in->symbol, dec(px, 40, o->req.px, in->tick),
         dec(qty, 40, o->req.qty, in->qty_step), o->req.side == AH_SELL ? "Sell" : "Buy",
         ah_bybit_status_name(o->status), o->reject_reason, dec(avg, 40, avg_px, 0),
         dec(leaves, 40, leaves_qty, in->qty_step), dec(lv, 40, leaves_value, 0),
         dec(cq, 40, o->cum_qty, in->qty_step), dec(cv, 40, o->cum_value, 0),
-        dec(fee, 40, o->cum_fee, 0), tif_name(o->req.tif),
-        o->req.type == AH_OTYPE_MARKET ? "Market" : "Limit", (long long)o->created_ms,
-        (long long)o->updated_ms);
+        dec(fee, 40, o->cum_fee, 0), o->req.side == AH_SELL ? sym->quote : sym->base, fee,
+        tif_name(o->req.tif), o->req.type == AH_OTYPE_MARKET ? "Market" : "Limit",
+        (long long)o->created_ms, (long long)o->updated_ms);
 }
 
 int ah_bybit_sim__realtime(struct ah_bybit_sim *sim, int account, const char *query, int64_t now_ms,

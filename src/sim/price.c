@@ -98,8 +98,8 @@ int ah_sim_init(struct ah_sim *sim, const struct ah_cfg_sim *cfg, const ah_symbo
     sim->msg_interval_us = cfg->rate >= 1000000 ? 1 : 1000000 / cfg->rate;
     sim->dislocation_bps = cfg->dislocation_bps;
     sim->dislocations_per_min = cfg->dislocations_per_min;
-    sim->vol_bps_sqrt_s = 3.0;
-    sim->noise_bps = 1.0;
+    sim->vol_bps_sqrt_s = cfg->volatility_bps;
+    sim->noise_bps = cfg->venue_noise_bps;
     sim->disl_tau_s = 3.0;
     memcpy(sim->latency_us, latency_us, sizeof(latency_us));
     sim->n_syms = n_syms;
@@ -133,6 +133,9 @@ double ah_sim_disl_bps(const struct ah_sim *sim, size_t i, enum ah_exchange_id e
     if (!d->active || d->venue != ex) {
         return 0;
     }
+    if (d->planted) {
+        return d->bps0;
+    }
     return d->bps0 * exp(-(double)(sim->now_us - d->start_us) / (sim->disl_tau_s * 1e6));
 }
 
@@ -140,6 +143,9 @@ static void step_dislocation(struct ah_sim *sim, struct ah_sim_symbol *s, size_t
 {
     double p = sim->dislocations_per_min / 60.0 * dt_s;
 
+    if (s->disl.planted) {
+        return; /* held until ah_sim_unplant */
+    }
     if (s->disl.active && fabs(ah_sim_disl_bps(sim, i, s->disl.venue)) < 0.5) {
         s->disl.active = false; /* reverted */
     }
@@ -197,6 +203,34 @@ void ah_sim_step(struct ah_sim *sim, int64_t dt_us)
             refresh_quote(sim, s, i, v);
         }
     }
+}
+
+int ah_sim_plant(struct ah_sim *sim, size_t i, enum ah_exchange_id ex, double bps)
+{
+    struct ah_sim_disl *d;
+
+    if (i >= sim->n_syms || ex <= AH_EX_NONE || ex > AH_SIM_VENUES || !(bps > -10000.0) ||
+        !(bps < 10000.0)) {
+        return -EINVAL;
+    }
+    d = &sim->s[i].disl;
+    d->active = true;
+    d->planted = true;
+    d->venue = (uint8_t)ex;
+    d->bps0 = bps;
+    d->start_us = sim->now_us;
+    ah_sim_step(sim, 0);
+    return 0;
+}
+
+void ah_sim_unplant(struct ah_sim *sim, size_t i)
+{
+    if (i >= sim->n_syms || !sim->s[i].disl.planted) {
+        return;
+    }
+    sim->s[i].disl.active = false;
+    sim->s[i].disl.planted = false;
+    ah_sim_step(sim, 0);
 }
 
 const struct ah_sim_quote *ah_sim_quote(const struct ah_sim *sim, size_t i, enum ah_exchange_id ex)

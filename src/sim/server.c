@@ -110,6 +110,23 @@ static void flush_due(struct ah_sim_server *s, int64_t now_ms)
     }
 }
 
+void ah_sim__emit_ticker(struct ah_sim_server *s, size_t i, enum ah_exchange_id ex, int64_t now_ms)
+{
+    struct ah_sim_msg m = {.ex = ex, .sym_index = i, .chan = AH_CHAN_BBO};
+    int n;
+
+    ah_sim__watch_step(s); /* a planted quote is a change the watcher must see too */
+    n = s->frozen_sim != NULL && ex == s->watch_ex
+            ? ah_sim__frozen_msg(s, &m)
+            : ah_sim_gen_ticker(&s->sim, i, ex, s->msg, sizeof(s->msg));
+    if (n < 0) {
+        return;
+    }
+    m.len = (size_t)n;
+    s->st.generated++;
+    delay(s, &m, now_ms);
+}
+
 static bool stalled(const struct ah_sim_server *s, size_t vi, int64_t now_ms)
 {
     int64_t p = s->o.stall_ms[vi];
@@ -217,6 +234,7 @@ static void on_tick(uv_timer_t *t)
         }
         return;
     }
+    ah_sim__plant_tick(s, now_ms);
     stream(s, now_ms);
     if (s->o.malformed_per_s > 0) {
         malformed(s, now_ms);

@@ -74,6 +74,7 @@ struct ah_sim_server {
     void *watch_user;
     uint64_t watch_seq[AH_SIM_SYMBOLS];
     struct ah_sim *frozen_sim;
+    int64_t plant_until_ms[AH_SIM_SYMBOLS]; /* uv_now() when a planted dislocation ends; 0 none */
     char msg[8192];
     char reply_buf[16384];
 };
@@ -88,6 +89,11 @@ void ah_sim__watch_step(struct ah_sim_server *s);
 /* While frozen: rewrites m (a message of the watched venue) in s->msg from the frozen quotes.
  * Returns its new length, or -1 when the message is left out (a trade). */
 int ah_sim__frozen_msg(struct ah_sim_server *s, const struct ah_sim_msg *m);
+/* server.c: writes venue ex's current ticker of symbol index i and sends it like a streamed
+ * message (after the venue's latency). */
+void ah_sim__emit_ticker(struct ah_sim_server *s, size_t i, enum ah_exchange_id ex, int64_t now_ms);
+/* plant.c: ends the planted dislocations whose hold time is over (from the stream timer). */
+void ah_sim__plant_tick(struct ah_sim_server *s, int64_t now_ms);
 /* Index of symbol id in the simulator, or -1. */
 int ah_sim__sym_index(const struct ah_sim *sim, ah_symbol_t sym);
 

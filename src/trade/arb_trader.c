@@ -11,6 +11,7 @@
 #include "arbhub/config.h"
 #include "arbhub/err.h"
 #include "arbhub/log.h"
+#include "arbhub/registry.h"
 #include "arbhub/trade_state.h"
 
 void ah_arb_trader_init(struct ah_arb_trader *t, const struct ah_cfg_trader *cfg,
@@ -86,10 +87,11 @@ static void finished(struct ah_arb_trader *t, const struct ah_arb_result *r, int
     t->last = *r;
     t->n_trades++;
     AH_INFO("trade",
-            "[listen %s] %s: buy #%d %.9g for %.9g, sell #%d %.9g for %.9g, fees %.9g, "
+            "[listen %s] %s: buy %s %.9g for %.9g, sell %s %.9g for %.9g, fees %.9g, "
             "pnl %.9g, unhedged %.9g",
-            t->journal_symbol, r->outcome, r->buy_venue, ah_dec_to_double(r->buy_qty),
-            ah_dec_to_double(r->buy_value), r->sell_venue, ah_dec_to_double(r->sell_qty),
+            t->journal_symbol, r->outcome, ah_exchange_name((enum ah_exchange_id)r->buy_venue),
+            ah_dec_to_double(r->buy_qty), ah_dec_to_double(r->buy_value),
+            ah_exchange_name((enum ah_exchange_id)r->sell_venue), ah_dec_to_double(r->sell_qty),
             ah_dec_to_double(r->sell_value), ah_dec_to_double(r->fees), ah_dec_to_double(r->pnl),
             ah_dec_to_double(r->unhedged));
     if (t->journal_dir[0] != '\0' && t->disk != NULL) {

@@ -18,6 +18,7 @@
 #include "arbhub/xalloc.h"
 
 static void send_req(struct ah_bio *b, struct ah_bio_req *r);
+static void start_req(struct ah_bio *b, struct ah_bio_req *r);
 
 static int64_t now_ms(void)
 {
@@ -75,22 +76,54 @@ static void enqueue(struct ah_bio *b, struct ah_bio_req *r)
     b->queue_tail = r;
 }
 
+/* A retry goes back to the front: it was sent before anything queued after it, and it keeps
+ * that place (a create must never fall behind a later request about the same order). */
+static void requeue_front(struct ah_bio *b, struct ah_bio_req *r)
+{
+    r->next = b->queue_head;
+    b->queue_head = r;
+    if (b->queue_tail == NULL) {
+        b->queue_tail = r;
+    }
+}
+
+/* Creates and cancels travel one at a time, so the venue sees them in the order they were
+ * issued: two in flight at once could arrive swapped (a cancel before its create). */
+static bool is_order_req(const struct ah_bio_req *r)
+{
+    return r->step == 0 && (r->h.kind == AH_OM_CREATE || r->h.kind == AH_OM_CANCEL);
+}
+
 void ah_bio__drain(struct ah_bio *b)
 {
     while (b->queue_head != NULL && now_ms() >= b->blocked_until_ms) {
         struct ah_bio_req *r = b->queue_head;
 
+        if (is_order_req(r) && b->order_busy) {
+            break; /* its turn comes with the answer to the one in flight */
+        }
         b->queue_head = r->next;
         if (b->queue_head == NULL) {
             b->queue_tail = NULL;
         }
-        send_req(b, r);
+        start_req(b, r);
     }
 }
 
 static void on_done(const struct ah_curl_resp *resp, void *user);
 
+/* Sends now, or queues behind what waits (the rate limit, or the order request in flight). */
 static void send_req(struct ah_bio *b, struct ah_bio_req *r)
+{
+    if (now_ms() < b->blocked_until_ms || (is_order_req(r) && b->order_busy) ||
+        (b->queue_head != NULL && is_order_req(r))) {
+        enqueue(b, r); /* behind what already waits: order requests keep their order */
+        return;
+    }
+    start_req(b, r);
+}
+
+static void start_req(struct ah_bio *b, struct ah_bio_req *r)
 {
     static const char *const capture[] = {"X-Bapi-Limit", "X-Bapi-Limit-Status",
                                           "X-Bapi-Limit-Reset-Timestamp"};
@@ -107,10 +140,6 @@ static void send_req(struct ah_bio *b, struct ah_bio_req *r)
                             .capture = capture,
                             .n_capture = 3};
 
-    if (now_ms() < b->blocked_until_ms) {
-        enqueue(b, r);
-        return;
-    }
     snprintf(url, sizeof(url), "%s%s%s%s", b->rest_url, r->h.path, r->h.query[0] ? "?" : "",
              r->h.query);
     if (r->signed_) {
@@ -138,6 +167,9 @@ static void send_req(struct ah_bio *b, struct ah_bio_req *r)
         return;
     }
     b->n_flight++;
+    if (is_order_req(r)) {
+        b->order_busy = true;
+    }
 }
 
 /* ---- start-up chain ---- */
@@ -320,6 +352,9 @@ static void on_done(const struct ah_curl_resp *resp, void *user)
     int64_t ret, delay;
 
     b->n_flight--;
+    if (is_order_req(r)) {
+        b->order_busy = false;
+    }
     if (resp->rc == AH_E_CLOSED || b->closing) {
         free(r);
         return;
@@ -329,7 +364,7 @@ static void on_done(const struct ah_curl_resp *resp, void *user)
                 resp->rc != 0 ? resp->error : "server error", r->tries);
         if (r->tries < AH_BIO_TRIES) {
             b->blocked_until_ms = now_ms() + 200LL * r->tries;
-            enqueue(b, r); /* the same bytes again: a create keeps its link id */
+            requeue_front(b, r); /* the same bytes again: a create keeps its link id */
             return;
         }
         if (r->step != 0) {
@@ -344,9 +379,13 @@ static void on_done(const struct ah_curl_resp *resp, void *user)
     if (delay > 0) {
         b->blocked_until_ms = now_ms() + delay;
     }
-    if (ret == AH_BYBIT_RATE_LIMIT && r->tries < AH_BIO_TRIES) {
+    if (ret == AH_BYBIT_RATE_LIMIT) {
+        /* Bybit did not process it: the same request goes again once the limit resets, as
+         * often as it takes (the backoff is capped at 10 s; SIGINT still stops the run). Giving
+         * up would leave a create that the order manager waits on forever. */
         AH_WARN("trade", "[bybit] rate limited (10006): waiting %" PRId64 " ms", delay);
-        enqueue(b, r);
+        r->tries--; /* a refusal to process is not a failed try */
+        requeue_front(b, r);
         return;
     }
     if (r->step != 0) {
@@ -355,6 +394,9 @@ static void on_done(const struct ah_curl_resp *resp, void *user)
         on_om_answer(b, r, resp->body, resp->body_len);
     }
     free(r);
+    if (!b->closing) {
+        ah_bio__drain(b); /* the next order request, if one waited for this answer */
+    }
 }
 
 /* ---- order manager requests ---- */

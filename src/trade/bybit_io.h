@@ -64,6 +64,7 @@ struct ah_bio {
     int64_t blocked_until_ms;
     struct ah_bio_req *queue_head, *queue_tail; /* waiting for the rate limit */
     int n_flight;
+    bool order_busy; /* a create or cancel is in flight: the next one waits for its answer */
     struct ah_ws_client *ws;
     bool ws_authed;
     uv_timer_t timer;

@@ -198,8 +198,53 @@ static struct ah_exec *report(struct ah_exec *out, int cap, int *n, enum ah_exec
     return e;
 }
 
-/* One order of a realtime answer: a FILL for any growth of the cumulative figures, then DONE
- * once the venue calls it finished. */
+/* Bybit spot takes a fee in the coin the order receives: a buy's cumExecFee is base, a sell's is
+ * quote. Other categories settle fees in the quote (settle) coin. */
+static void set_fee(struct ah_exec *e, const struct ah_om_order *o, int64_t fee)
+{
+    if (o->req.side == AH_BUY && strcmp(o->req.category, "spot") == 0) {
+        e->fee_base = fee;
+    } else {
+        e->fee = fee;
+    }
+}
+
+/* The fill part of a realtime answer: a FILL for any growth of the cumulative figures. */
+static void apply_fill(struct ah_om_order *o, const struct ah_bybit_order *v, int64_t now_us,
+                       struct ah_exec *out, int cap, int *n)
+{
+    int64_t dq = v->cum_qty - o->cum_qty;
+    int64_t px = 0;
+    int64_t fee = v->cum_fee - o->cum_fee;
+    struct ah_exec *e;
+
+    if (o->cum_qty > 0 && o->cum_value == 0) {
+        /* Adopted after a restart with fills whose value was not kept: the new part is
+         * priced at the average and charged its share of the fee. */
+        int64_t per_unit = 0;
+
+        px = v->avg_px;
+        if (ah_dec_div_floor(v->cum_fee, v->cum_qty, 1, &per_unit) < 0 ||
+            ah_dec_mul(per_unit, dq, &fee) < 0) {
+            fee = 0;
+        }
+    } else if (ah_dec_div_floor(v->cum_value - o->cum_value, dq, 1, &px) < 0) {
+        px = v->avg_px;
+    }
+    o->cum_qty = v->cum_qty;
+    e = report(out, cap, n, AH_EXEC_FILL, o, now_us);
+    if (e != NULL) {
+        e->px = px;
+        e->qty = dq;
+        set_fee(e, o, fee);
+    }
+    o->cum_value = v->cum_value;
+    o->cum_fee = v->cum_fee;
+}
+
+/* One order of a realtime answer or push: an ACK the first time the venue shows it (the create's
+ * own answer may come later, or have been lost), FILLs, then DONE once the venue calls it
+ * finished. */
 static void apply_order(struct ah_bybit_om *om, const struct ah_bybit_order *v, int64_t now_us,
                         struct ah_exec *out, int cap, int *n)
 {
@@ -209,37 +254,15 @@ static void apply_order(struct ah_bybit_om *om, const struct ah_bybit_order *v, 
     if (o == NULL || o->done) {
         return;
     }
+    if (!o->acked && v->status != AH_OST_REJECTED) {
+        (void)report(out, cap, n, AH_EXEC_ACK, o, now_us);
+    }
     o->acked = true;
     if (o->order_id[0] == '\0') {
         snprintf(o->order_id, sizeof(o->order_id), "%s", v->order_id);
     }
     if (v->cum_qty > o->cum_qty) {
-        int64_t dq = v->cum_qty - o->cum_qty;
-        int64_t px = 0;
-        int64_t fee = v->cum_fee - o->cum_fee;
-
-        if (o->cum_qty > 0 && o->cum_value == 0) {
-            /* Adopted after a restart with fills whose value was not kept: the new part is
-             * priced at the average and charged its share of the fee. */
-            int64_t per_unit = 0;
-
-            px = v->avg_px;
-            if (ah_dec_div_floor(v->cum_fee, v->cum_qty, 1, &per_unit) < 0 ||
-                ah_dec_mul(per_unit, dq, &fee) < 0) {
-                fee = 0;
-            }
-        } else if (ah_dec_div_floor(v->cum_value - o->cum_value, dq, 1, &px) < 0) {
-            px = v->avg_px;
-        }
-        o->cum_qty = v->cum_qty;
-        e = report(out, cap, n, AH_EXEC_FILL, o, now_us);
-        if (e != NULL) {
-            e->px = px;
-            e->qty = dq;
-            e->fee = fee;
-        }
-        o->cum_value = v->cum_value;
-        o->cum_fee = v->cum_fee;
+        apply_fill(o, v, now_us, out, cap, n);
     }
     if (!ah_bybit_status_open(v->status) && v->status != AH_OST_UNKNOWN) {
         o->done = true;

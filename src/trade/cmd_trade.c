@@ -36,7 +36,9 @@ static struct ah_opt opts[O__COUNT] = {
     {"mode", "MODE", "from config: trader.mode (paper)", "paper, testnet or live", NULL, false},
     {"live", NULL, NULL, "confirms --mode live: real orders with real money", NULL, false},
     {"listen", "URL", NULL,
-     "listen mode (paper venues): the hub's WebSocket, e.g. ws://127.0.0.1:8181/ws", NULL, false},
+     "listen mode, paper only: the hub's WebSocket, e.g. ws://127.0.0.1:8181/ws (subscribes to "
+     "the symbol's spreads and tickers)",
+     NULL, false},
     {"threshold-bps", "BPS", "from config: trader.threshold_bps", "listen mode: net spread to act",
      NULL, false},
     {"rest-url", "URL", "by mode", "Bybit REST base URL", NULL, false},
@@ -229,9 +231,18 @@ const struct ah_cmd ah_cmd_trade = {
         "market exit on stop-loss or max hold; each cycle is journaled. --mode paper "
         "(default) fills orders in-process against the public quotes; testnet and live "
         "read the API key from ARBHUB_BYBIT_API_KEY / ARBHUB_BYBIT_API_SECRET. SIGINT or "
-        "SIGTERM cancels every open order before exit. --listen URL trades the hub's spreads "
-        "on in-process paper venues (one trade per opportunity, single-leg policy from "
-        "trader.single_leg_policy).",
+        "SIGTERM cancels every open order before exit.\n"
+        "--listen URL (paper only; --mode testnet/live are refused): subscribes to the hub's "
+        "spreads and tickers of --symbol. When a pair's net spread (after both taker fees) "
+        "exceeds --threshold-bps with at least trader.min_qty_quote of size, it sends an IOC "
+        "buy on the cheap venue and an IOC sell on the dear one at once (at most --amount of "
+        "quote, within paper balances of 10 x --amount per venue), each to an "
+        "in-process paper venue that follows that exchange's tickers and fills only if the "
+        "touch still crosses after trader.paper_latency_ms; one trade per opportunity. A leg "
+        "that fails or fills partly gets trader.single_leg_policy within "
+        "trader.single_leg_timeout_ms: cancel (keep and report the unhedged exposure), "
+        "reverse (market order undoing the filled leg), proceed (market order completing the "
+        "missed leg). Trades go to <journal>/arb-<SYMBOL>.csv and the log.",
     .opts = opts,
     .n_opts = O__COUNT,
     .max_positional = 0,

@@ -2,7 +2,9 @@
 /* Convergent mode as a pure state machine: post-only buy at the bid (re-priced when the bid moves
  * away), post-only take-profit sell, market exit on stop-loss or max hold, repeated for N cycles.
  * Inputs are quotes, execution reports and ticks; outputs are order intents. One open order at a
- * time, so a re-price never doubles exposure. Single-threaded, no allocation. */
+ * time, so a re-price never doubles exposure, and no cancel before the venue acknowledged the
+ * order. Sells carry what is held (fees taken in base included) floored to the quantity step;
+ * the rest is dust carried into the next cycle. Single-threaded, no allocation. */
 #include "arbhub/trade.h"
 
 #include <inttypes.h>
@@ -71,6 +73,8 @@ static int place(struct ah_conv *c, struct ah_intent *out, enum ah_order_side si
     ah_bybit_link_id(r->link_id, c->run_id, ++c->attempt);
     memcpy(c->live_id, r->link_id, sizeof(c->live_id));
     c->live_px = r->px;
+    c->live_acked = false;
+    c->live_sent_us = c->now_us;
     return 1;
 }
 
@@ -89,7 +93,7 @@ static int place_buy(struct ah_conv *c, struct ah_intent *out)
 {
     int64_t px = ah_instr_round_price(&c->in, c->bid, AH_BUY, true);
     int64_t want =
-        c->target > 0 ? c->target - c->held : ah_instr_qty_for_quote(&c->in, c->amount, px);
+        c->target > 0 ? c->target - c->bought : ah_instr_qty_for_quote(&c->in, c->amount, px);
     enum ah_order_check chk = ah_instr_check(&c->in, px, want);
 
     if (chk != AH_ORDER_OK) {
@@ -104,26 +108,14 @@ static int place_buy(struct ah_conv *c, struct ah_intent *out)
     return place(c, out, AH_BUY, AH_OTYPE_LIMIT, px, want);
 }
 
-static int place_take_profit(struct ah_conv *c, struct ah_intent *out)
+int64_t ah_conv_sellable(const struct ah_conv *c, int64_t px)
 {
-    int64_t entry = 0;
-    int64_t px;
+    int64_t q = c->held > 0 ? ah_dec_floor(c->held, c->in.qty_step) : 0;
 
-    if (ah_dec_div_floor(c->buy_value, c->held, 1, &entry) < 0) {
-        entry = c->live_px;
+    if (q <= 0 || (px > 0 && ah_instr_check(&c->in, px, q) != AH_ORDER_OK)) {
+        return 0;
     }
-    px = scale_bps(entry, c->tp_bps);
-    if (c->bid > 0 && px <= c->bid) {
-        px = c->bid + c->in.tick; /* the market is already past the target: stay maker */
-    }
-    c->state = AH_CONV_SELLING;
-    return place(c, out, AH_SELL, AH_OTYPE_LIMIT, px, c->held);
-}
-
-static int place_exit(struct ah_conv *c, struct ah_intent *out)
-{
-    c->state = AH_CONV_EXITING;
-    return place(c, out, AH_SELL, AH_OTYPE_MARKET, c->bid, c->held);
+    return q; /* without a price (px 0) only the step is known: the order checks the rest */
 }
 
 static int start_cycle(struct ah_conv *c, struct ah_intent *out)
@@ -133,7 +125,10 @@ static int start_cycle(struct ah_conv *c, struct ah_intent *out)
         return 0;
     }
     c->state = AH_CONV_IDLE;
-    c->target = c->held = c->bought = c->buy_value = c->sell_value = c->fees = c->entry_us = 0;
+    /* What is still held (dust) is carried: it is sold with the next cycle's position. */
+    c->carry = c->held;
+    c->target = c->bought = c->sold = c->fee_base = 0;
+    c->buy_value = c->sell_value = c->fees = c->entry_us = 0;
     c->live_id[0] = '\0';
     return c->bid > 0 ? place_buy(c, out) : 0;
 }
@@ -141,21 +136,24 @@ static int start_cycle(struct ah_conv *c, struct ah_intent *out)
 static int finish_cycle(struct ah_conv *c, int64_t ts, struct ah_intent *out)
 {
     struct ah_cycle_result *r = &c->result;
-    int64_t qty = 0;
 
     memset(r, 0, sizeof(*r));
     r->cycle = c->cycle;
+    r->qty = c->bought;
+    r->sell_qty = c->sold;
     r->buy_value = c->buy_value;
     r->sell_value = c->sell_value;
     r->fees = c->fees;
+    r->fee_base = c->fee_base;
+    r->dust = c->held;
     r->pnl = c->sell_value - c->buy_value - c->fees;
     r->entry_us = c->entry_us;
     r->exit_us = ts;
-    qty = c->bought;
-    r->qty = qty;
-    if (qty > 0 && (ah_dec_div_floor(c->buy_value, qty, 1, &r->entry_px) < 0 ||
-                    ah_dec_div_floor(c->sell_value, qty, 1, &r->exit_px) < 0)) {
-        r->entry_px = r->exit_px = 0; /* out of range: the values and PnL stay exact */
+    if (r->qty > 0 && ah_dec_div_floor(c->buy_value, r->qty, 1, &r->entry_px) < 0) {
+        r->entry_px = 0; /* out of range: the values and PnL stay exact */
+    }
+    if (r->sell_qty > 0 && ah_dec_div_floor(c->sell_value, r->sell_qty, 1, &r->exit_px) < 0) {
+        r->exit_px = 0;
     }
     snprintf(r->exit_reason, sizeof(r->exit_reason), "%s",
              c->exit_reason[0] != '\0' ? c->exit_reason : "take_profit");
@@ -165,13 +163,50 @@ static int finish_cycle(struct ah_conv *c, int64_t ts, struct ah_intent *out)
     return start_cycle(c, out);
 }
 
+/* The take-profit for what is sellable; with nothing sellable left (dust) the cycle ends. */
+static int place_take_profit(struct ah_conv *c, int64_t now_us, struct ah_intent *out)
+{
+    int64_t entry = 0;
+    int64_t px;
+    int64_t qty;
+
+    if (c->bought <= 0 || ah_dec_div_floor(c->buy_value, c->bought, 1, &entry) < 0) {
+        entry = c->live_px;
+    }
+    px = scale_bps(entry, c->tp_bps);
+    if (c->bid > 0 && px <= c->bid) {
+        px = c->bid + c->in.tick; /* the market is already past the target: stay maker */
+    }
+    qty = ah_conv_sellable(c, ah_instr_round_price(&c->in, px, AH_SELL, true));
+    if (qty == 0) {
+        if (c->sold == 0) {
+            /* Only dust was bought (a partial entry below the minimum): nothing to sell. */
+            snprintf(c->exit_reason, sizeof(c->exit_reason), "dust");
+        }
+        return finish_cycle(c, now_us, out);
+    }
+    c->state = AH_CONV_SELLING;
+    return place(c, out, AH_SELL, AH_OTYPE_LIMIT, px, qty);
+}
+
+static int place_exit(struct ah_conv *c, int64_t now_us, struct ah_intent *out)
+{
+    int64_t qty = ah_conv_sellable(c, c->bid);
+
+    if (qty == 0) {
+        return finish_cycle(c, now_us, out);
+    }
+    c->state = AH_CONV_EXITING;
+    return place(c, out, AH_SELL, AH_OTYPE_MARKET, c->bid, qty);
+}
+
 /* Stop-loss and max-hold checks while the take-profit rests. */
 static int check_exit(struct ah_conv *c, int64_t now_us, struct ah_intent *out)
 {
     int64_t entry = 0;
 
-    if (c->state != AH_CONV_SELLING || c->held <= 0) {
-        return 0;
+    if (c->state != AH_CONV_SELLING || !c->live_acked || c->bought <= 0) {
+        return 0; /* an unacknowledged take-profit is checked again once the venue has it */
     }
     if (ah_dec_div_floor(c->buy_value, c->bought, 1, &entry) < 0) {
         return 0;
@@ -195,16 +230,21 @@ int ah_conv_on_quote(struct ah_conv *c, int64_t bid, int64_t ask, int64_t ts_us,
     c->bid = bid;
     c->ask = ask;
     c->quote_us = ts_us;
+    c->now_us = ts_us;
     switch (c->state) {
     case AH_CONV_IDLE:
         return bid > 0 ? place_buy(c, out) : 0;
     case AH_CONV_REPLACE_TP:
-        return place_take_profit(c, out);
+        return place_take_profit(c, ts_us, out);
     case AH_CONV_REPLACE_EXIT:
-        return place_exit(c, out);
+        return place_exit(c, ts_us, out);
     case AH_CONV_BUYING:
-        /* The bid moved away (up) by more than the step: chase it. */
-        if (bid > scale_bps(c->live_px, c->reprice_bps)) {
+        /* The bid moved away (up) by more than the step: chase it, once the venue has the order
+         * (until then its create may be waiting out a rate limit, and a cancel could overtake
+         * it), and once it has rested as long as placing it took: a venue that makes us wait
+         * (10006) is never asked to re-price faster than it places. */
+        if (c->live_acked && ts_us - c->live_ack_us >= c->live_ack_us - c->live_sent_us &&
+            bid > scale_bps(c->live_px, c->reprice_bps)) {
             c->state = AH_CONV_BUY_CANCEL;
             return cancel_live(c, out);
         }
@@ -218,6 +258,7 @@ int ah_conv_on_quote(struct ah_conv *c, int64_t bid, int64_t ask, int64_t ts_us,
 
 int ah_conv_on_tick(struct ah_conv *c, int64_t now_us, struct ah_intent *out)
 {
+    c->now_us = now_us;
     return check_exit(c, now_us, out);
 }
 
@@ -229,6 +270,8 @@ static void on_fill(struct ah_conv *c, const struct ah_exec *e)
         return;
     }
     c->fees += e->fee;
+    c->fee_base += e->fee_base;
+    c->held -= e->fee_base;
     if (e->side == AH_BUY) {
         c->held += e->qty;
         c->bought += e->qty;
@@ -238,6 +281,7 @@ static void on_fill(struct ah_conv *c, const struct ah_exec *e)
         }
     } else {
         c->held -= e->qty;
+        c->sold += e->qty;
         c->sell_value += value;
     }
 }
@@ -249,23 +293,19 @@ static int on_done(struct ah_conv *c, const struct ah_exec *e, struct ah_intent 
     switch (c->state) {
     case AH_CONV_BUYING:
     case AH_CONV_BUY_CANCEL:
-        if (c->held > 0 && (c->held >= c->target ||
-                            ah_instr_check(&c->in, c->bid, c->target - c->held) != AH_ORDER_OK)) {
-            return place_take_profit(c, out);
+        if (c->bought > 0 &&
+            (c->bought >= c->target ||
+             ah_instr_check(&c->in, c->bid, c->target - c->bought) != AH_ORDER_OK)) {
+            return place_take_profit(c, e->ts_us, out);
         }
         c->state = AH_CONV_IDLE; /* re-price, or a post-only reject: re-enter at the bid */
         return c->bid > 0 ? place_buy(c, out) : 0;
     case AH_CONV_SELLING:
-        if (c->held <= 0) {
-            return finish_cycle(c, e->ts_us, out);
-        }
-        return place_take_profit(c, out); /* the post-only sell was rejected: re-place */
+        /* Filled (what is left is dust: the cycle ends), or a rejected post-only: re-place. */
+        return place_take_profit(c, e->ts_us, out);
     case AH_CONV_SELL_CANCEL:
     case AH_CONV_EXITING:
-        if (c->held <= 0) {
-            return finish_cycle(c, e->ts_us, out);
-        }
-        return place_exit(c, out);
+        return place_exit(c, e->ts_us, out);
     default:
         return 0;
     }
@@ -286,8 +326,8 @@ static int on_reject(struct ah_conv *c, const struct ah_exec *e, struct ah_inten
     switch (c->state) {
     case AH_CONV_BUYING:
     case AH_CONV_BUY_CANCEL:
-        c->state = c->held > 0 ? AH_CONV_SELLING : AH_CONV_IDLE;
-        return c->held > 0 ? place_take_profit(c, out) : 0;
+        c->state = c->bought > 0 ? AH_CONV_SELLING : AH_CONV_IDLE;
+        return c->bought > 0 ? place_take_profit(c, e->ts_us, out) : 0;
     case AH_CONV_SELLING:
         c->state = AH_CONV_REPLACE_TP;
         return 0;
@@ -304,6 +344,11 @@ int ah_conv_on_exec(struct ah_conv *c, const struct ah_exec *e, struct ah_intent
 {
     if (c->live_id[0] == '\0' || strcmp(e->link_id, c->live_id) != 0) {
         return 0; /* a report about an order this strategy no longer tracks */
+    }
+    c->now_us = e->ts_us;
+    if (!c->live_acked && (e->kind == AH_EXEC_ACK || e->kind == AH_EXEC_FILL)) {
+        c->live_acked = true;
+        c->live_ack_us = e->ts_us;
     }
     switch (e->kind) {
     case AH_EXEC_FILL:
@@ -330,17 +375,19 @@ bool ah_conv_take_result(struct ah_conv *c, struct ah_cycle_result *out)
     return true;
 }
 
-void ah_conv_restore(struct ah_conv *c, int64_t cycle, int64_t held, int64_t bought,
-                     int64_t buy_value, int64_t sell_value, int64_t fees, int64_t entry_us)
+void ah_conv_restore(struct ah_conv *c, const struct ah_conv_figures *f)
 {
-    c->cycle = cycle > 0 ? cycle : 1;
-    c->held = held;
-    c->bought = bought;
-    c->target = bought;
-    c->buy_value = buy_value;
-    c->sell_value = sell_value;
-    c->fees = fees;
-    c->entry_us = entry_us;
+    c->cycle = f->cycle > 0 ? f->cycle : 1;
+    c->held = f->held;
+    c->carry = f->carry;
+    c->bought = f->bought;
+    c->sold = f->sold;
+    c->fee_base = f->fee_base;
+    c->target = f->bought;
+    c->buy_value = f->buy_value;
+    c->sell_value = f->sell_value;
+    c->fees = f->fees;
+    c->entry_us = f->entry_us;
     c->state = AH_CONV_IDLE;
     c->live_id[0] = '\0';
 }
@@ -353,7 +400,8 @@ void ah_conv_absorb_fill(struct ah_conv *c, const struct ah_exec *e)
 
 int ah_conv_resume(struct ah_conv *c, int64_t now_us, struct ah_intent *out)
 {
-    if (c->held > 0) {
+    c->now_us = now_us;
+    if (c->bought > 0 && ah_conv_sellable(c, c->bid) > 0) {
         c->state = AH_CONV_REPLACE_TP;
         return 0;
     }

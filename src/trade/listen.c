@@ -12,6 +12,7 @@
 #include "arbhub/bybit_rest.h"
 #include "arbhub/config.h"
 #include "arbhub/log.h"
+#include "arbhub/registry.h"
 
 void ah_listen_init(struct ah_listen *l, const struct ah_cfg_trader *cfg, const char *category,
                     uint64_t run_id, uint64_t attempt)
@@ -127,7 +128,13 @@ int ah_listen_on_spread(struct ah_listen *l, const struct ah_spread *sp, int64_t
         l->n_skipped_size++;
         return 0;
     }
-    l->armed[b][s] = false;
+    /* One dislocation is one opportunity: the cheap venue against every dear one and the dear
+     * venue against every cheap one stay disarmed until each pair is seen at or below the
+     * threshold again, however fast this trade completes. */
+    for (int v = 0; v < AH_LISTEN_VENUES; v++) {
+        l->armed[b][v] = false;
+        l->armed[v][s] = false;
+    }
     l->state = AH_LISTEN_LEGS;
     l->deadline_us = now_us + l->timeout_us;
     l->buy_v = b;
@@ -138,8 +145,9 @@ int ah_listen_on_spread(struct ah_listen *l, const struct ah_spread *sp, int64_t
     l->cur.buy_venue = b;
     l->cur.sell_venue = s;
     l->n_fired++;
-    AH_INFO("trade", "[listen %s] net %.2f bps > %.2f: buy %.6f on #%d, sell on #%d",
-            l->venue[b].in.symbol, sp->net_bps, l->threshold_bps, ah_dec_to_double(qty), b, s);
+    AH_INFO("trade", "[listen %s] net %.2f bps > %.2f: buy %.6f on %s, sell on %s",
+            l->venue[b].in.symbol, sp->net_bps, l->threshold_bps, ah_dec_to_double(qty),
+            ah_exchange_name((enum ah_exchange_id)b), ah_exchange_name((enum ah_exchange_id)s));
     order(l, &out[0], b, AH_BUY, AH_OTYPE_LIMIT, ask, qty, l->leg_id[0]);
     order(l, &out[1], s, AH_SELL, AH_OTYPE_LIMIT, bid, qty, l->leg_id[1]);
     return 2;
@@ -153,9 +161,10 @@ static int finish(struct ah_listen *l, const char *outcome)
     r->pnl = r->sell_value - r->buy_value - r->fees;
     snprintf(r->outcome, sizeof(r->outcome), "%s", outcome);
     if (r->unhedged != 0) {
-        AH_WARN("trade", "[listen %s] unhedged exposure %.9g base after %s (buy #%d, sell #%d)",
-                l->venue[l->buy_v].in.symbol, ah_dec_to_double(r->unhedged), outcome, r->buy_venue,
-                r->sell_venue);
+        AH_WARN("trade", "[listen %s] unhedged exposure %.9g base after %s (buy %s, sell %s)",
+                l->venue[l->buy_v].in.symbol, ah_dec_to_double(r->unhedged), outcome,
+                ah_exchange_name((enum ah_exchange_id)r->buy_venue),
+                ah_exchange_name((enum ah_exchange_id)r->sell_venue));
     }
     l->result = *r;
     l->has_result = true;
@@ -192,6 +201,11 @@ static int resolve(struct ah_listen *l, int64_t now_us, struct ah_intent *out)
         l->deadline_us = now_us + l->timeout_us;
     }
     l->repair_v = v;
+    AH_INFO("trade",
+            "[listen %s] legs uneven (bought %.9g, sold %.9g): %s with a market %s of %.9g on %s",
+            l->venue[v].in.symbol, ah_dec_to_double(l->cur.buy_qty),
+            ah_dec_to_double(l->cur.sell_qty), l->policy == AH_LEG_REVERSE ? "reverse" : "proceed",
+            sell ? "sell" : "buy", ah_dec_to_double(qty), ah_exchange_name((enum ah_exchange_id)v));
     order(l, out, v, sell ? AH_SELL : AH_BUY, AH_OTYPE_MARKET, 0, qty, l->repair_id);
     out->reducing = true;
     return 1;

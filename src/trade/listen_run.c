@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: MIT */
-/* `arbhub trade --listen URL`: the hub's `spreads` channel over a WebSocket client drives the
- * listen engine (ah_arb_trader) on in-process paper venues, one per exchange, whose quotes come
- * from the spreads themselves (the buy leg's ask, the sell leg's bid). Paper mode only. Loop
- * thread (journal rows on the disk writer thread); owns the client, the paper venues and the
- * timers; runs until SIGINT/SIGTERM. */
+/* `arbhub trade --listen URL`: the hub's `spreads` and `tickers` channels of one symbol over a
+ * WebSocket client. Spreads drive the listen engine (ah_arb_trader); tickers feed one in-process
+ * paper venue per exchange, so each IOC leg fills only if that venue's touch still crosses it
+ * when the order arrives (paper_latency_ms later). Paper mode only. Loop thread (journal rows on
+ * the disk writer thread); owns the client, the paper venues and the timers; runs until
+ * SIGINT/SIGTERM. */
 #include "trade_run.h"
 
 #include <inttypes.h>
@@ -35,12 +36,12 @@ struct lrun {
     struct ah_disk *disk;
     struct ah_paper paper[AH_LISTEN_VENUES];
     bool have_venue[AH_LISTEN_VENUES];
-    int64_t bid[AH_LISTEN_VENUES], ask[AH_LISTEN_VENUES];
     struct ah_instr_spec in;
     uv_timer_t tick, quit;
     uv_signal_t sig_int, sig_term;
     bool finished;
-    uint64_t n_spreads, n_bad;
+    uint64_t n_spreads, n_tickers, n_bad, n_no_book;
+    char sub[160];
     jsmntok_t toks[TOKS];
 };
 
@@ -81,8 +82,8 @@ static void pump(struct lrun *r, int64_t now)
     }
 }
 
-/* A venue appears with its first spread: a paper account holding BALANCE_X x amount in quote and
- * the same value in base at that price. */
+/* A venue appears with its first ticker: a paper account holding BALANCE_X x amount in quote
+ * and the same value in base at that price. */
 static void ensure_venue(struct lrun *r, int v, int64_t px)
 {
     int64_t quote = 0, base = 0;
@@ -100,28 +101,6 @@ static void ensure_venue(struct lrun *r, int v, int64_t px)
     ah_listen_venue(&r->t.l, v, &r->in, base, quote,
                     ah_config_taker_fee_bps(r->cfg, (enum ah_exchange_id)v));
     r->have_venue[v] = true;
-}
-
-/* Both sides of a paper venue's book: a spread only tells one, the other stays or is derived. */
-static void quote_venue(struct lrun *r, int v, int64_t bid, int64_t ask, int64_t qty, int64_t ts)
-{
-    if (bid > 0) {
-        r->bid[v] = bid;
-    }
-    if (ask > 0) {
-        r->ask[v] = ask;
-    }
-    if (r->bid[v] <= 0) {
-        r->bid[v] = r->ask[v] - r->in.tick; /* one side seen so far: the other a tick away */
-    }
-    if (r->ask[v] <= 0 || r->ask[v] <= r->bid[v]) {
-        if (bid > 0) {
-            r->ask[v] = r->bid[v] + r->in.tick;
-        } else {
-            r->bid[v] = r->ask[v] - r->in.tick;
-        }
-    }
-    ah_paper_on_quote(&r->paper[v], r->bid[v], qty, r->ask[v], qty, ts);
 }
 
 static int venue_of(const struct ah_json *j, int obj, const char *key)
@@ -143,35 +122,30 @@ static int num(const struct ah_json *j, int obj, const char *key, double *out)
     return t < 0 ? AH_E_PARSE : ah_json_double(j, t, out);
 }
 
-/* One hub message into sp; 0 for a spread of our symbol, -ENOENT for anything else. */
-static int parse_spread(struct lrun *r, const char *text, size_t len, struct ah_spread *sp)
+/* A hub message of our symbol into sp: 0 for a spread, -ENOENT for another type, AH_E_PARSE for
+ * a bad spread. */
+static int parse_spread(const struct ah_json *j, struct ah_spread *sp)
 {
-    struct ah_json j;
     double ba = 0, sa = 0;
-    int sym;
+    int b, s;
 
-    if (ah_json_parse(&j, text, len, r->toks, TOKS) < 0) {
-        return AH_E_PARSE;
-    }
-    if (!ah_json_str_eq(&j, ah_json_get(&j, 0, "type"), "spread")) {
-        return -ENOENT;
-    }
-    sym = ah_json_get(&j, 0, "symbol");
-    if (sym < 0 || !ah_json_str_eq(&j, sym, r->o->symbol)) {
+    if (!ah_json_str_eq(j, ah_json_get(j, 0, "type"), "spread")) {
         return -ENOENT;
     }
     memset(sp, 0, sizeof(*sp));
-    sp->buy_ex = (uint8_t)(venue_of(&j, 0, "buy") > 0 ? venue_of(&j, 0, "buy") : 0);
-    sp->sell_ex = (uint8_t)(venue_of(&j, 0, "sell") > 0 ? venue_of(&j, 0, "sell") : 0);
-    if (sp->buy_ex == 0 || sp->sell_ex == 0 || num(&j, 0, "ask", &sp->ask_px) < 0 ||
-        num(&j, 0, "bid", &sp->bid_px) < 0 || num(&j, 0, "net_bps", &sp->net_bps) < 0 ||
-        num(&j, 0, "qty", &sp->qty) < 0) {
+    b = venue_of(j, 0, "buy");
+    s = venue_of(j, 0, "sell");
+    if (b <= 0 || b >= AH_LISTEN_VENUES || s <= 0 || s >= AH_LISTEN_VENUES ||
+        num(j, 0, "ask", &sp->ask_px) < 0 || num(j, 0, "bid", &sp->bid_px) < 0 ||
+        num(j, 0, "net_bps", &sp->net_bps) < 0 || num(j, 0, "qty", &sp->qty) < 0) {
         return AH_E_PARSE;
     }
-    if (num(&j, 0, "gross_bps", &sp->gross_bps) < 0) {
+    sp->buy_ex = (uint8_t)b;
+    sp->sell_ex = (uint8_t)s;
+    if (num(j, 0, "gross_bps", &sp->gross_bps) < 0) {
         sp->gross_bps = sp->net_bps;
     }
-    if (num(&j, 0, "buy_age_us", &ba) < 0 || num(&j, 0, "sell_age_us", &sa) < 0) {
+    if (num(j, 0, "buy_age_us", &ba) < 0 || num(j, 0, "sell_age_us", &sa) < 0) {
         ba = sa = 0;
     }
     sp->ts_us = ah_clock_wall_us();
@@ -180,44 +154,114 @@ static int parse_spread(struct lrun *r, const char *text, size_t len, struct ah_
     return 0;
 }
 
+struct ticker {
+    int venue;
+    int64_t bid, bid_qty, ask, ask_qty;
+};
+
+static int dec_of(const struct ah_json *j, int obj, const char *key, int64_t *out)
+{
+    double d = 0;
+
+    if (num(j, obj, key, &d) < 0 || ah_dec_from_double(d, out) < 0) {
+        return AH_E_PARSE;
+    }
+    return 0;
+}
+
+/* A ticker of our symbol into tk (exact decimals); AH_E_PARSE for a bad one. */
+static int parse_ticker(const struct ah_json *j, struct ticker *tk)
+{
+    tk->venue = venue_of(j, 0, "exchange");
+    if (tk->venue <= 0 || tk->venue >= AH_LISTEN_VENUES || dec_of(j, 0, "bid", &tk->bid) < 0 ||
+        dec_of(j, 0, "bid_qty", &tk->bid_qty) < 0 || dec_of(j, 0, "ask", &tk->ask) < 0 ||
+        dec_of(j, 0, "ask_qty", &tk->ask_qty) < 0 || tk->bid <= 0 || tk->ask <= tk->bid) {
+        return AH_E_PARSE;
+    }
+    return 0;
+}
+
+/* A venue's new touch. Orders that became active before it still see the old one: time moves
+ * to now first, then the book changes. */
+static void on_ticker(struct lrun *r, const struct ticker *tk, int64_t now)
+{
+    r->n_tickers++;
+    ensure_venue(r, tk->venue, (tk->bid + tk->ask) / 2);
+    if (!r->have_venue[tk->venue]) {
+        return;
+    }
+    pump(r, now);
+    ah_paper_on_quote(&r->paper[tk->venue], tk->bid, tk->bid_qty, tk->ask, tk->ask_qty, now);
+    pump(r, now);
+}
+
+static void on_spread(struct lrun *r, const struct ah_spread *sp)
+{
+    r->n_spreads++;
+    if (!r->have_venue[sp->buy_ex] || !r->have_venue[sp->sell_ex]) {
+        r->n_no_book++; /* no ticker of a leg yet: nothing to fill against */
+        return;
+    }
+    pump(r, sp->ts_us);
+    ah_arb_trader_on_spread(&r->t, sp, sp->ts_us);
+}
+
+static void bad_message(struct lrun *r, const uint8_t *data, size_t len)
+{
+    if (r->n_bad++ == 0) {
+        AH_WARN("trade", "[listen] a hub message does not parse: %.*s",
+                (int)(len < 160 ? len : 160), (const char *)data);
+    }
+}
+
 static void on_msg(struct ah_ws_client *c, const uint8_t *data, size_t len, bool is_text,
                    void *user)
 {
     struct lrun *r = user;
+    struct ah_json j;
     struct ah_spread sp;
-    int64_t ask = 0, bid = 0, qty = 0;
-    int rc;
+    struct ticker tk;
+    int rc, sym, type;
 
     (void)c;
     if (!is_text || r->finished) {
         return;
     }
-    rc = parse_spread(r, (const char *)data, len, &sp);
-    if (rc == AH_E_PARSE && r->n_bad++ == 0) {
-        AH_WARN("trade", "[listen] a hub message does not parse: %.120s", (const char *)data);
-    }
-    if (rc < 0 || ah_dec_from_double(sp.ask_px, &ask) < 0 ||
-        ah_dec_from_double(sp.bid_px, &bid) < 0 || ah_dec_from_double(sp.qty, &qty) < 0) {
+    if (ah_json_parse(&j, (const char *)data, len, r->toks, TOKS) < 0) {
+        bad_message(r, data, len);
         return;
     }
-    r->n_spreads++;
-    ensure_venue(r, sp.buy_ex, ask);
-    ensure_venue(r, sp.sell_ex, bid);
-    if (!r->have_venue[sp.buy_ex] || !r->have_venue[sp.sell_ex]) {
+    type = ah_json_get(&j, 0, "type");
+    if (ah_json_str_eq(&j, type, "error")) {
+        AH_WARN("trade", "[listen] the hub refused a request: %.*s", (int)(len < 200 ? len : 200),
+                (const char *)data);
         return;
     }
-    quote_venue(r, sp.buy_ex, 0, ask, qty, sp.ts_us);
-    quote_venue(r, sp.sell_ex, bid, 0, qty, sp.ts_us);
-    pump(r, sp.ts_us);
-    ah_arb_trader_on_spread(&r->t, &sp, sp.ts_us);
+    sym = ah_json_get(&j, 0, "symbol");
+    if (sym < 0 || !ah_json_str_eq(&j, sym, r->o->symbol)) {
+        return;
+    }
+    if (ah_json_str_eq(&j, type, "ticker")) {
+        rc = parse_ticker(&j, &tk);
+        if (rc == 0) {
+            on_ticker(r, &tk, ah_clock_wall_us());
+        }
+    } else {
+        rc = parse_spread(&j, &sp);
+        if (rc == 0) {
+            on_spread(r, &sp);
+        }
+    }
+    if (rc == AH_E_PARSE) {
+        bad_message(r, data, len);
+    }
 }
 
 static void on_open(struct ah_ws_client *c, void *user)
 {
-    static const char sub[] = "{\"op\":\"subscribe\",\"channels\":[\"spreads\"]}";
+    struct lrun *r = user;
 
-    (void)user;
-    if (ah_ws_client_send(c, sub, sizeof(sub) - 1, true) < 0) {
+    if (ah_ws_client_send(c, r->sub, strlen(r->sub), true) < 0) {
         AH_WARN("trade", "[listen] subscribe could not be sent");
     }
 }
@@ -255,8 +299,10 @@ static void on_signal(uv_signal_t *h, int signum)
     }
     r->finished = true;
     /* IOC legs: nothing rests. A trade in flight is reported as it stands. */
-    AH_INFO("trade", "[listen %s] signal %d: %" PRIu64 " spreads seen, %" PRId64 " trade(s)",
-            r->o->symbol, signum, r->n_spreads, r->t.n_trades);
+    AH_INFO("trade",
+            "[listen %s] signal %d: %" PRIu64 " spreads and %" PRIu64 " tickers seen (%" PRIu64
+            " spreads before both books), %" PRId64 " trade(s)",
+            r->o->symbol, signum, r->n_spreads, r->n_tickers, r->n_no_book, r->t.n_trades);
     if (r->t.l.state != AH_LISTEN_IDLE) {
         AH_WARN("trade", "[listen %s] stopped with a trade in flight (unhedged %.9g)", r->o->symbol,
                 ah_dec_to_double(r->t.l.cur.buy_qty - r->t.l.cur.sell_qty));
@@ -301,14 +347,21 @@ int ah_trade_listen(const struct ah_cfg *cfg, const struct ah_trade_opts *o, con
     r->in.tick = AH_DEC_ONE / 100;         /* 0.01 */
     r->in.qty_step = AH_DEC_ONE / 1000000; /* 0.000001 */
     r->in.min_notional = AH_DEC_ONE;       /* 1 quote */
+    /* One symbol's spreads and tickers; a symbol the hub does not serve gets its error logged. */
+    snprintf(r->sub, sizeof(r->sub),
+             "{\"op\":\"subscribe\",\"channels\":[\"spreads\",\"tickers\"],\"symbols\":[\"%s\"]}",
+             o->symbol);
     ah_arb_trader_init(&r->t, &cfg->trader, "spot", o->symbol, (uint64_t)ah_clock_wall_us(),
                        on_send, r);
     if (uv_loop_init(&r->loop) != 0) {
         free(r);
         return 1;
     }
-    AH_INFO("trade", "[listen %s] paper mode on %s: threshold %.2f bps, policy %s", o->symbol, url,
-            cfg->trader.threshold_bps, cfg->trader.single_leg_policy);
+    AH_INFO("trade",
+            "[listen %s] paper mode on %s (spreads + tickers): threshold %.2f bps, policy %s, "
+            "paper latency %lld ms",
+            o->symbol, url, cfg->trader.threshold_bps, cfg->trader.single_leg_policy,
+            (long long)cfg->trader.paper_latency_ms);
     if (ah_disk_create(&r->disk, &r->loop) == 0) {
         r->t.disk = r->disk;
     }

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* The paper venue: resting orders matched against public quotes and trades with fees and
- * latency, for `--mode paper` and for strategy tests. Single-threaded, fixed storage. */
+ * latency, for `--mode paper` and for strategy tests. It keeps the wallet change its fills make,
+ * fees included, so a run can be checked against it. Single-threaded, fixed storage. */
 #include "arbhub/trade.h"
 
 #include <errno.h>
@@ -23,6 +24,11 @@ void ah_paper_init(struct ah_paper *p, const struct ah_instr_spec *in, double ma
     p->maker_bps_e4 = bps_e4(maker_bps);
     p->taker_bps_e4 = bps_e4(taker_bps);
     p->latency_us = latency_ms * 1000;
+}
+
+void ah_paper_fee_received(struct ah_paper *p, bool on)
+{
+    p->fee_received = on;
 }
 
 static struct ah_exec *emit(struct ah_paper *p, const struct ah_paper_order *o,
@@ -48,18 +54,30 @@ static struct ah_exec *emit(struct ah_paper *p, const struct ah_paper_order *o,
 static void fill(struct ah_paper *p, struct ah_paper_order *o, int64_t px, int64_t qty, bool maker,
                  int64_t ts)
 {
+    int64_t rate = maker ? p->maker_bps_e4 : p->taker_bps_e4;
+    bool buy = o->req.side == AH_BUY;
     int64_t value = 0;
+    int64_t fee = 0, fee_base = 0;
     struct ah_exec *e;
 
     if (qty <= 0 || ah_dec_mul(px, qty, &value) < 0) {
         return;
     }
+    /* Bybit spot: the fee comes out of what the order receives (a buy: qty x rate in base). */
+    if (buy && p->fee_received) {
+        fee_base = ah_fee_of(qty, rate);
+    } else {
+        fee = ah_fee_of(value, rate);
+    }
+    p->base_delta += (buy ? qty : -qty) - fee_base;
+    p->quote_delta += (buy ? -value : value) - fee;
     o->cum_qty += qty;
     e = emit(p, o, AH_EXEC_FILL, ts, maker ? "maker" : "taker");
     if (e != NULL) {
         e->px = px;
         e->qty = qty;
-        e->fee = ah_fee_of(value, maker ? p->maker_bps_e4 : p->taker_bps_e4);
+        e->fee = fee;
+        e->fee_base = fee_base;
     }
 }
 

@@ -25,10 +25,29 @@ static const char schema[] =
     "CREATE TABLE IF NOT EXISTS meta(id INTEGER PRIMARY KEY CHECK (id = 1), run_id INTEGER,"
     " attempt INTEGER, cycle INTEGER, held INTEGER, buy_value INTEGER, fees INTEGER,"
     " strategy_state TEXT, bought INTEGER, sell_value INTEGER, entry_us INTEGER,"
-    " day_index INTEGER, day_pnl INTEGER);"
+    " day_index INTEGER, day_pnl INTEGER, carry INTEGER, sold INTEGER, fee_base INTEGER);"
     "CREATE TABLE IF NOT EXISTS orders(link_id TEXT PRIMARY KEY, order_id TEXT, category TEXT,"
     " symbol TEXT, side INTEGER, type INTEGER, tif INTEGER, px INTEGER, qty INTEGER,"
     " cum_qty INTEGER, status INTEGER, ts_us INTEGER);";
+
+/* A state file from before the base-coin fee columns gains them (zero: nothing was carried). */
+static void migrate(struct ah_state *st)
+{
+    static const char *const add[] = {"ALTER TABLE meta ADD COLUMN carry INTEGER DEFAULT 0",
+                                      "ALTER TABLE meta ADD COLUMN sold INTEGER DEFAULT 0",
+                                      "ALTER TABLE meta ADD COLUMN fee_base INTEGER DEFAULT 0"};
+    sqlite3_stmt *s = NULL;
+    bool has = false;
+
+    if (sqlite3_prepare_v2(st->db, "SELECT fee_base FROM meta LIMIT 0", -1, &s, NULL) ==
+        SQLITE_OK) {
+        has = true;
+    }
+    sqlite3_finalize(s);
+    for (size_t i = 0; !has && i < AH_ARRAY_LEN(add); i++) {
+        (void)sqlite3_exec(st->db, add[i], NULL, NULL, NULL); /* a failure shows in prepare */
+    }
+}
 
 static int prepare(struct ah_state *st, sqlite3_stmt **s, const char *sql)
 {
@@ -49,10 +68,11 @@ static int prepare_all(struct ah_state *st)
     rc |= prepare(st, &st->list_orders,
                   "SELECT * FROM orders WHERE status <> 2 ORDER BY ts_us, rowid");
     rc |= prepare(st, &st->save_meta,
-                  "INSERT OR REPLACE INTO meta VALUES(1,?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12)");
+                  "INSERT OR REPLACE INTO meta VALUES(1,?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,"
+                  "?13,?14,?15)");
     rc |= prepare(st, &st->load_meta,
                   "SELECT run_id, attempt, cycle, held, buy_value, fees, strategy_state, bought,"
-                  " sell_value, entry_us, day_index, day_pnl"
+                  " sell_value, entry_us, day_index, day_pnl, carry, sold, fee_base"
                   " FROM meta WHERE id = 1");
     return rc != 0 ? AH_E_CORRUPT : 0;
 }
@@ -76,6 +96,7 @@ int ah_state_open(struct ah_state **out, const char *path)
         rc = AH_E_CORRUPT;
         goto fail;
     }
+    migrate(st);
     rc = prepare_all(st);
     if (rc < 0) {
         goto fail;
@@ -131,6 +152,9 @@ int ah_state_save_meta(struct ah_state *st, const struct ah_state_meta *m)
     sqlite3_bind_int64(s, 10, m->entry_us);
     sqlite3_bind_int64(s, 11, m->day_index);
     sqlite3_bind_int64(s, 12, m->day_pnl);
+    sqlite3_bind_int64(s, 13, m->carry);
+    sqlite3_bind_int64(s, 14, m->sold);
+    sqlite3_bind_int64(s, 15, m->fee_base);
     return step_done(st, s);
 }
 
@@ -160,6 +184,9 @@ int ah_state_load_meta(struct ah_state *st, struct ah_state_meta *m)
         m->entry_us = sqlite3_column_int64(s, 9);
         m->day_index = sqlite3_column_int64(s, 10);
         m->day_pnl = sqlite3_column_int64(s, 11);
+        m->carry = sqlite3_column_int64(s, 12);
+        m->sold = sqlite3_column_int64(s, 13);
+        m->fee_base = sqlite3_column_int64(s, 14);
     }
     sqlite3_reset(s);
     return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? -ENOENT : -EIO;

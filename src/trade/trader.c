@@ -21,7 +21,10 @@ static void save_meta(struct ah_trader *t)
     m->attempt = t->conv.attempt;
     m->cycle = t->conv.cycle;
     m->held = t->conv.held;
+    m->carry = t->conv.carry;
     m->bought = t->conv.bought;
+    m->sold = t->conv.sold;
+    m->fee_base = t->conv.fee_base;
     m->buy_value = t->conv.buy_value;
     m->sell_value = t->conv.sell_value;
     m->fees = t->conv.fees;
@@ -70,8 +73,18 @@ int ah_trader_init(struct ah_trader *t, const struct ah_cfg_trader *cfg,
     ah_conv_init(&t->conv, cfg, in, category, t->meta.run_id, t->meta.attempt);
     if (t->meta.cycle > 0) {
         /* A restart: nothing is sent until ah_trader_reconcile has settled the old orders. */
-        ah_conv_restore(&t->conv, t->meta.cycle, t->meta.held, t->meta.bought, t->meta.buy_value,
-                        t->meta.sell_value, t->meta.fees, t->meta.entry_us);
+        struct ah_conv_figures f = {.cycle = t->meta.cycle,
+                                    .held = t->meta.held,
+                                    .carry = t->meta.carry,
+                                    .bought = t->meta.bought,
+                                    .sold = t->meta.sold,
+                                    .fee_base = t->meta.fee_base,
+                                    .buy_value = t->meta.buy_value,
+                                    .sell_value = t->meta.sell_value,
+                                    .fees = t->meta.fees,
+                                    .entry_us = t->meta.entry_us};
+
+        ah_conv_restore(&t->conv, &f);
         t->recovering = true;
         /* The saved orders are tracked from now on, so reports that arrive before the
          * reconcile still settle them. */
@@ -95,7 +108,7 @@ void ah_trader_fini(struct ah_trader *t)
  * stop-loss, max hold), since reducing orders still pass the risk check. */
 static void halt_strategy(struct ah_trader *t)
 {
-    if (t->conv.held > 0) {
+    if (t->conv.bought > 0) {
         t->conv.cycles = t->conv.cycle;
     } else {
         t->conv.state = AH_CONV_DONE;
@@ -203,7 +216,8 @@ static void track(struct ah_trader *t, const struct ah_exec *e)
         return;
     }
     if (e->kind == AH_EXEC_FILL) {
-        ah_risk_on_fill(&t->risk, e->side == AH_BUY ? e->qty : -e->qty, e->px);
+        /* A fee taken in base leaves the account holding that much less. */
+        ah_risk_on_fill(&t->risk, (e->side == AH_BUY ? e->qty : -e->qty) - e->fee_base, e->px);
         t->open[i].cum_qty = e->cum_qty;
     }
     if (e->kind == AH_EXEC_DONE || e->kind == AH_EXEC_REJECT) {

@@ -218,8 +218,17 @@ static void test_full_cycles_against_sim(void **state)
     }
     /* What the trader booked is exactly what the venue's wallet shows. */
     assert_int_equal(sum, usdt(&r) - start);
+    /* Bybit spot takes a buy's fee in base: 0.003703 x 1 bps = 0.0000003703, 0.000000371 on the
+     * 1e-9 grid; 0.003702629 held, the take-profit sells 0.003702 (step 0.000001) and carries
+     * 0.000000629. Cycle 2 buys 0.003703 again (fee 0.000000371): 0.003703258 held, 0.003703
+     * sold at market, 0.000000258 left, which is the venue's whole BTC balance. */
+    assert_int_equal(r.results[0].fee_base, D("0.000000371"));
+    assert_int_equal(r.results[0].sell_qty, D("0.003702"));
+    assert_int_equal(r.results[0].dust, D("0.000000629"));
+    assert_int_equal(r.results[1].sell_qty, D("0.003703"));
+    assert_int_equal(r.results[1].dust, D("0.000000258"));
     assert_int_equal(ah_bybit_sim_balance(r.sim, 0, "BTC", &f, &l), 0);
-    assert_int_equal(f + l, 0);
+    assert_int_equal(f + l, r.results[1].dust);
     assert_int_equal(ah_bybit_sim_open_orders(r.sim, 0), 0);
     ah_bybit_sim_destroy(r.sim);
 }
@@ -318,44 +327,51 @@ static void test_ws_order_updates(void **state)
     rig_init(&r, "secret1", 1, 100);
     market(&r, "27000", "27000.1");
     assert_int_equal(r.conv.state, AH_CONV_BUYING);
-    /* The private stream reports a partial fill, then the rest: each growth is one FILL. */
+    /* The private stream reports a partial fill, then the rest: each growth is one FILL. A spot
+     * buy's fee is in base, as Bybit charges it: 0.001 BTC x 1 bps = 0.0000001 BTC. */
     snprintf(msg, sizeof(msg),
              "{\"id\":\"x\",\"topic\":\"order\",\"creationTime\":1,\"data\":[{\"category\":"
              "\"spot\",\"symbol\":\"BTCUSDT\",\"orderId\":\"1\",\"orderLinkId\":\"%s\","
              "\"side\":\"Buy\",\"orderType\":\"Limit\",\"price\":\"27000\",\"qty\":"
              "\"0.003703\",\"orderStatus\":\"PartiallyFilled\",\"cumExecQty\":\"0.001\","
-             "\"cumExecValue\":\"27\",\"cumExecFee\":\"0.0027\",\"createdTime\":\"1\","
-             "\"updatedTime\":\"2\"}]}",
+             "\"cumExecValue\":\"27\",\"cumExecFee\":\"0.0000001\",\"cumFeeDetail\":{\"BTC\":"
+             "\"0.0000001\"},\"createdTime\":\"1\",\"updatedTime\":\"2\"}]}",
              r.conv.live_id);
     n = ah_bybit_om_on_ws(&r.om, msg, strlen(msg), r.now_ms * 1000, e, 8);
     assert_int_equal(n, 1);
     assert_int_equal(e[0].kind, AH_EXEC_FILL);
     assert_int_equal(e[0].qty, D("0.001"));
     assert_int_equal(e[0].px, D("27000"));
-    assert_int_equal(e[0].fee, D("0.0027"));
+    assert_int_equal(e[0].fee, 0);
+    assert_int_equal(e[0].fee_base, D("0.0000001"));
     feed(&r, e, n);
     /* The same update again (a replay) changes nothing. */
     assert_int_equal(ah_bybit_om_on_ws(&r.om, msg, strlen(msg), r.now_ms * 1000, e, 8), 0);
-    /* The venue fills the order (the simulator's figures: 0.003703 at 27000, 1 bps maker) and
-     * the stream says so. */
+    /* The venue fills the order (the simulator's figures: 0.003703 at 27000, 1 bps maker taken
+     * in base, 0.0000003703 rounded up to 0.000000371) and the stream says so. */
     assert_int_equal(ah_bybit_sim_set_price(r.sim, "BTCUSDT", D("26999.8"), D("26999.9"), r.now_ms),
                      1);
     snprintf(msg, sizeof(msg),
              "{\"topic\":\"order\",\"data\":[{\"symbol\":\"BTCUSDT\",\"orderId\":\"1\","
              "\"orderLinkId\":\"%s\",\"side\":\"Buy\",\"orderStatus\":\"Filled\","
              "\"cumExecQty\":\"0.003703\",\"cumExecValue\":\"99.981\",\"cumExecFee\":"
-             "\"0.0099981\"}]}",
+             "\"0.000000371\"}]}",
              r.conv.live_id);
     n = ah_bybit_om_on_ws(&r.om, msg, strlen(msg), r.now_ms * 1000, e, 8);
     assert_int_equal(n, 2);
     assert_int_equal(e[0].qty, D("0.002703"));
     assert_int_equal(e[0].px, D("27000"));
+    assert_int_equal(e[0].fee_base, D("0.000000271"));
     assert_int_equal(e[1].kind, AH_EXEC_DONE);
     feed(&r, e, n);
-    assert_int_equal(r.conv.state, AH_CONV_SELLING); /* the take-profit was accepted */
+    /* The take-profit sells what the wallet holds, 0.003702629 floored to the 0.000001 step:
+     * the venue accepted it (a sell of 0.003703 would have been refused with 170131). */
+    assert_int_equal(r.conv.state, AH_CONV_SELLING);
     assert_int_equal(ah_bybit_sim_open_orders(r.sim, 0), 1);
-    assert_int_equal(r.conv.held, D("0.003703"));
-    assert_int_equal(r.conv.fees, D("0.0099981"));
+    assert_int_equal(r.conv.held, D("0.003702629"));
+    assert_int_equal(r.conv.fee_base, D("0.000000371"));
+    assert_int_equal(r.conv.fees, 0);
+    assert_int_equal(r.om.orders[r.om.n_orders - 1].req.qty, D("0.003702"));
     assert_int_equal(ah_bybit_om_on_ws(&r.om, "{\"op\":\"pong\"}", 13, 0, e, 8), 0);
     ah_bybit_sim_destroy(r.sim);
 }

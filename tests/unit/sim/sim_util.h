@@ -33,6 +33,8 @@ static void sim_cfg(struct ah_cfg_sim *c, uint64_t seed)
     c->rate = 10000;
     c->dislocation_bps = 40;
     c->dislocations_per_min = 2;
+    c->volatility_bps = 3;
+    c->venue_noise_bps = 1;
     for (size_t i = 0; i < 3; i++) {
         test_syms[i] = ah_symbol_intern(names[i], strlen(names[i]));
         assert_int_not_equal(test_syms[i], 0);

@@ -191,27 +191,28 @@ static void test_order_life_cycle(void **state)
     int64_t f = 0, l = 0;
 
     (void)state;
-    /* Post-only buy 0.01 @ 26990: 269.9 + 10 bps fee reserve = 270.1699 locked. */
+    /* Post-only buy 0.01 @ 26990: 269.9 locked (a buy's fee is taken in base, not quote). */
     assert_int_equal(create(AH_BUY, AH_TIF_POST_ONLY, "26990", "0.01", "ah1-1"), 0);
     o = query_link("ah1-1");
     assert_int_equal(o.status, AH_OST_NEW);
     assert_int_equal(o.leaves_qty, D("0.01"));
     balance("USDT", &f, &l);
-    assert_int_equal(l, D("270.1699"));
-    assert_int_equal(f, D("1000") - D("270.1699"));
-    /* The price comes down through it: filled at 26990 as maker (1 bps = 0.02699). */
+    assert_int_equal(l, D("269.9"));
+    assert_int_equal(f, D("1000") - D("269.9"));
+    /* The price comes down through it: filled at 26990 as maker. Bybit spot takes a buy's fee
+     * from the base it receives: 1 bps of 0.01 BTC = 0.000001 BTC. */
     assert_int_equal(ah_bybit_sim_set_price(sim, "BTCUSDT", D("26980"), D("26989.9"), NOW), 1);
     o = query_link("ah1-1");
     assert_int_equal(o.status, AH_OST_FILLED);
     assert_int_equal(o.cum_qty, D("0.01"));
     assert_int_equal(o.cum_value, D("269.9"));
     assert_int_equal(o.avg_px, D("26990"));
-    assert_int_equal(o.cum_fee, D("0.02699"));
+    assert_int_equal(o.cum_fee, D("0.000001"));
     balance("USDT", &f, &l);
     assert_int_equal(l, 0);
-    assert_int_equal(f, D("1000") - D("269.9") - D("0.02699"));
+    assert_int_equal(f, D("1000") - D("269.9"));
     balance("BTC", &f, &l);
-    assert_int_equal(f, D("0.02"));
+    assert_int_equal(f, D("0.01") + D("0.01") - D("0.000001"));
     /* A filled order cannot be cancelled: Bybit's spot code. */
     assert_int_equal(
         send1("POST", "/v5/order/cancel",
@@ -228,7 +229,7 @@ static void test_order_life_cycle(void **state)
         0);
     assert_int_equal(query_link("ah1-2").status, AH_OST_CANCELLED);
     balance("BTC", &f, &l);
-    assert_int_equal(f, D("0.02"));
+    assert_int_equal(f, D("0.019999"));
     assert_int_equal(l, 0);
     assert_int_equal(ah_bybit_sim_open_orders(sim, 0), 0);
     /* Cancel by orderId (taken from the create ack); an unknown id is Bybit's 170213. */

@@ -95,6 +95,79 @@ static void test_quotes_sane(void **st)
     free(sim);
 }
 
+/* sim.volatility_bps = sim.venue_noise_bps = 0 and no random dislocations: every venue quotes
+ * the same touch, and it never moves. */
+static void test_still_prices(void **st)
+{
+    struct ah_cfg_sim cfg;
+    struct ah_sim *sim = ah_xcalloc(1, sizeof(*sim));
+    struct ah_sim_quote q0;
+
+    (void)st;
+    sim_cfg(&cfg, 7);
+    cfg.volatility_bps = 0;
+    cfg.venue_noise_bps = 0;
+    cfg.dislocations_per_min = 0;
+    assert_int_equal(ah_sim_init(sim, &cfg, test_syms, 3, 1700000000000000), 0);
+    q0 = *ah_sim_quote(sim, 0, AH_EX_BINANCE);
+    for (int k = 0; k < 20000; k++) {
+        ah_sim_step(sim, 1000);
+    }
+    for (int ex = 1; ex < AH_EX__COUNT; ex++) {
+        const struct ah_sim_quote *q = ah_sim_quote(sim, 0, ex);
+        assert_int_equal(q->bid_ticks, q0.bid_ticks);
+        assert_int_equal(q->ask_ticks, q0.ask_ticks);
+    }
+    assert_int_equal(sim->n_dislocations, 0);
+    free(sim);
+}
+
+/* A planted dislocation holds its size with no decay and no random replacement, even with the
+ * random ones frequent, and unplanting puts the venue back on the common mid. */
+static void test_plant(void **st)
+{
+    struct ah_cfg_sim cfg;
+    struct ah_sim *sim = ah_xcalloc(1, sizeof(*sim));
+    struct ah_sim_quote before;
+
+    (void)st;
+    sim_cfg(&cfg, 9);
+    cfg.dislocations_per_min = 600;
+    assert_int_equal(ah_sim_init(sim, &cfg, test_syms, 3, 1700000000000000), 0);
+    assert_int_equal(ah_sim_plant(sim, 3, AH_EX_OKX, -60), -EINVAL);
+    assert_int_equal(ah_sim_plant(sim, 0, AH_EX_NONE, -60), -EINVAL);
+    assert_int_equal(ah_sim_plant(sim, 0, AH_EX_OKX, -10000), -EINVAL);
+    assert_int_equal(ah_sim_plant(sim, 0, AH_EX_OKX, NAN), -EINVAL);
+    assert_int_equal(ah_sim_plant(sim, 0, AH_EX_OKX, -60), 0);
+    for (int k = 0; k < 10000; k++) { /* 10 s: three time constants of a random one's decay */
+        ah_sim_step(sim, 1000);
+        assert_true(sim->s[0].disl.planted && sim->s[0].disl.venue == AH_EX_OKX);
+        assert_true(ah_sim_disl_bps(sim, 0, AH_EX_OKX) == -60.0);
+        assert_true(ah_sim_disl_bps(sim, 0, AH_EX_BYBIT) == 0.0);
+    }
+    /* The planted venue's mid is 60 bps under another's, give or take the venue noise. */
+    assert_true(fabs(mid_bps(sim, 0, AH_EX_OKX, AH_EX_BYBIT) + 60.0) < 10.0);
+    ah_sim_unplant(sim, 0);
+    assert_false(sim->s[0].disl.active || sim->s[0].disl.planted);
+    assert_true(ah_sim_disl_bps(sim, 0, AH_EX_OKX) == 0.0);
+    ah_sim_unplant(sim, 0); /* none planted: no effect */
+
+    /* With still prices, plant and unplant restore the venue's exact touch. */
+    cfg.volatility_bps = 0;
+    cfg.venue_noise_bps = 0;
+    cfg.dislocations_per_min = 0;
+    assert_int_equal(ah_sim_init(sim, &cfg, test_syms, 3, 1700000000000000), 0);
+    before = *ah_sim_quote(sim, 0, AH_EX_GATEIO);
+    assert_int_equal(ah_sim_plant(sim, 0, AH_EX_GATEIO, 60), 0);
+    assert_true((double)ah_sim_quote(sim, 0, AH_EX_GATEIO)->bid_ticks >
+                (double)before.bid_ticks * 1.0059);
+    assert_int_equal(ah_sim_quote(sim, 0, AH_EX_BINANCE)->bid_ticks, before.bid_ticks);
+    ah_sim_unplant(sim, 0);
+    assert_int_equal(ah_sim_quote(sim, 0, AH_EX_GATEIO)->bid_ticks, before.bid_ticks);
+    assert_int_equal(ah_sim_quote(sim, 0, AH_EX_GATEIO)->ask_ticks, before.ask_ticks);
+    free(sim);
+}
+
 static void test_rng(void **st)
 {
     struct ah_sim_rng a, b;
@@ -132,10 +205,9 @@ static void test_init_errors(void **st)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_dislocations),
-        cmocka_unit_test(test_quotes_sane),
-        cmocka_unit_test(test_rng),
-        cmocka_unit_test(test_init_errors),
+        cmocka_unit_test(test_dislocations), cmocka_unit_test(test_quotes_sane),
+        cmocka_unit_test(test_still_prices), cmocka_unit_test(test_plant),
+        cmocka_unit_test(test_rng),          cmocka_unit_test(test_init_errors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -142,8 +142,9 @@ static void test_trade_journaled(void **state)
     assert_non_null(fgets(line, sizeof(line), f));
     assert_non_null(fgets(line, sizeof(line), f));
     fclose(f);
-    assert_string_equal(line, "2023-11-14T22:13:20.000000Z,BTC-USDT,1,2,0.037,0.037,999,1002.7,"
-                              "2.0017,1.6983,0,hedged\n");
+    assert_string_equal(line,
+                        "2023-11-14T22:13:20.000000Z,BTC-USDT,binance,bybit,0.037,0.037,999,1002.7,"
+                        "2.0017,1.6983,0,hedged\n");
     /* Risk saw two orders; the position is flat again. */
     assert_int_equal(r->t.risk.n_ring, 2);
     assert_int_equal(r->t.risk.position, 0);

@@ -171,6 +171,35 @@ static void test_one_trade_per_opportunity(void **state)
     assert_int_equal(r.l.venue[VB].base, D("1") - D("0.074"));
 }
 
+/* A dislocation of the cheap venue A opens A -> B and A -> C at once: one trade, even when the
+ * first completes before the second pair is seen; each pair re-arms on its own. */
+static void test_one_trade_per_dislocation(void **state)
+{
+    static struct rig r;
+    struct ah_intent out[AH_INTENTS_MAX];
+    struct ah_arb_result res;
+    struct ah_spread ac = {
+        .buy_ex = VA, .sell_ex = 3, .ask_px = 27000, .bid_px = 27100, .net_bps = 17, .qty = 1};
+    struct ah_instr_spec in;
+
+    (void)state;
+    rig_init(&r, "cancel", 0);
+    in = r.l.venue[VA].in;
+    ah_listen_venue(&r.l, 3, &in, D("1"), 0, 10.0);
+    market(&r, "27000", "27100", "1", 0); /* A -> B fires and completes (no latency) */
+    assert_true(ah_listen_take_result(&r.l, &res));
+    assert_string_equal(res.outcome, "hedged");
+    assert_int_equal(r.l.state, AH_LISTEN_IDLE);
+    ac.ts_us = r.now;
+    assert_int_equal(ah_listen_on_spread(&r.l, &ac, r.now, out), 0); /* A -> C: same dislocation */
+    ac.net_bps = 2;
+    assert_int_equal(ah_listen_on_spread(&r.l, &ac, r.now, out), 0); /* over for A -> C */
+    ac.net_bps = 17;
+    assert_int_equal(ah_listen_on_spread(&r.l, &ac, r.now, out), 2); /* a new one fires */
+    assert_int_equal(out[0].venue, VA);
+    assert_int_equal(out[1].venue, 3);
+}
+
 static void test_size_and_balance_limits(void **state)
 {
     static struct rig r;
@@ -279,6 +308,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_one_trade_per_opportunity),
+        cmocka_unit_test(test_one_trade_per_dislocation),
         cmocka_unit_test(test_size_and_balance_limits),
         cmocka_unit_test(test_policy_cancel_reports_exposure),
         cmocka_unit_test(test_policy_reverse),

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* Paper venue: trade-through and print fills, post-only rejection, IOC, fees, latency. */
+/* Paper venue: trade-through and print fills, post-only rejection, IOC, fees (in quote, or in
+ * the coin received as Bybit spot charges them), the wallet change, latency. */
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -175,6 +176,53 @@ static void test_cancel_and_fee_rounding(void **state)
     assert_int_equal(ah_fee_of(D("100"), 75000), D("0.075")); /* 7.5 bps */
 }
 
+/* Bybit spot's rule: a buy pays its fee out of the base it receives, a sell out of the quote. */
+static void test_fee_in_coin_received(void **state)
+{
+    static struct ah_paper p;
+    struct ah_order_req b = order(AH_BUY, AH_TIF_GTC, "27000", "0.003", "f1");
+    struct ah_order_req s = order(AH_SELL, AH_TIF_IOC, "27010", "0.002", "f2");
+    struct ah_order_req m = order(AH_BUY, AH_TIF_IOC, "0", "0.001", "f3");
+    struct ah_exec e[8];
+
+    (void)state;
+    setup_paper(&p, 0);
+    ah_paper_fee_received(&p, true);
+    ah_paper_on_quote(&p, D("27000"), D("1"), D("27000.5"), D("1"), T0);
+    assert_int_equal(ah_paper_submit(&p, &b, T0), 0);
+    ah_paper_on_quote(&p, D("26999.5"), D("1"), D("27000"), D("1"), T0 + MS);
+    assert_int_equal(ah_paper_poll(&p, e, 8), 3); /* ACK, FILL, DONE */
+    /* Maker 1 bps of 0.003 BTC = 0.0000003 BTC; nothing in quote. */
+    assert_int_equal(e[1].kind, AH_EXEC_FILL);
+    assert_int_equal(e[1].fee, 0);
+    assert_int_equal(e[1].fee_base, D("0.0000003"));
+    assert_int_equal(p.base_delta, D("0.0029997"));
+    assert_int_equal(p.quote_delta, D("-81"));
+    /* IOC sell 0.002 at the 27010 bid, taker 10 bps in quote: 54.02 x 0.001 = 0.05402. */
+    ah_paper_on_quote(&p, D("27010"), D("1"), D("27010.5"), D("1"), T0 + 2 * MS);
+    assert_int_equal(ah_paper_submit(&p, &s, T0 + 2 * MS), 0);
+    assert_int_equal(ah_paper_poll(&p, e, 8), 3);
+    assert_int_equal(e[1].fee, D("0.05402"));
+    assert_int_equal(e[1].fee_base, 0);
+    /* A market buy of 0.001 at the 27010.5 ask, taker 10 bps in base: 0.000001 BTC. */
+    m.type = AH_OTYPE_MARKET;
+    assert_int_equal(ah_paper_submit(&p, &m, T0 + 3 * MS), 0);
+    assert_int_equal(ah_paper_poll(&p, e, 8), 3);
+    assert_int_equal(e[1].px, D("27010.5"));
+    assert_int_equal(e[1].fee_base, D("0.000001"));
+    /* The wallet: 0.0029997 - 0.002 + 0.000999 BTC; -81 + 54.02 - 0.05402 - 27.0105 USDT. */
+    assert_int_equal(p.base_delta, D("0.0019987"));
+    assert_int_equal(p.quote_delta, D("-54.04452"));
+    /* Off again (the default): a buy pays in quote, and the base received is whole. */
+    ah_paper_fee_received(&p, false);
+    m.link_id[1] = '4';
+    assert_int_equal(ah_paper_submit(&p, &m, T0 + 4 * MS), 0);
+    assert_int_equal(ah_paper_poll(&p, e, 8), 3);
+    assert_int_equal(e[1].fee, D("0.0270105"));
+    assert_int_equal(e[1].fee_base, 0);
+    assert_int_equal(p.base_delta, D("0.0029987"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -183,6 +231,7 @@ int main(void)
         cmocka_unit_test(test_post_only_cross_rejected),
         cmocka_unit_test(test_ioc_and_market_take_what_is_shown),
         cmocka_unit_test(test_cancel_and_fee_rounding),
+        cmocka_unit_test(test_fee_in_coin_received),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <sqlite3.h>
 
 #include "arbhub/err.h"
 #include "arbhub/trade_state.h"
@@ -80,6 +81,9 @@ static void test_round_trip(void **state)
                               .held = D("0.003"),
                               .buy_value = D("81"),
                               .fees = D("0.0081"),
+                              .carry = D("0.000000629"),
+                              .sold = D("0.001"),
+                              .fee_base = D("0.000000371"),
                               .strategy_state = "selling"};
     struct ah_state_meta back;
     struct ah_state_order o = mk_order(9, 1, AH_BUY), got[4];
@@ -109,6 +113,40 @@ static void test_round_trip(void **state)
     ah_state_close(NULL);
     assert_true(ah_state_open(&st, "/nonexistent-dir/x.sqlite") < 0);
     assert_null(st);
+}
+
+/* A state file written before the base-coin fee columns opens, keeps its figures, and saves. */
+static void test_old_schema_migrated(void **state)
+{
+    sqlite3 *raw = NULL;
+    struct ah_state *st = NULL;
+    struct ah_state_meta m;
+
+    (void)state;
+    assert_int_equal(sqlite3_open(db, &raw), SQLITE_OK);
+    assert_int_equal(
+        sqlite3_exec(raw,
+                     "CREATE TABLE meta(id INTEGER PRIMARY KEY CHECK (id = 1), run_id INTEGER,"
+                     " attempt INTEGER, cycle INTEGER, held INTEGER, buy_value INTEGER, fees "
+                     "INTEGER, strategy_state TEXT, bought INTEGER, sell_value INTEGER, entry_us "
+                     "INTEGER, day_index INTEGER, day_pnl INTEGER);"
+                     "INSERT INTO meta VALUES(1,7,12,2,3000000,81000000000,8100000,'selling',"
+                     "3000000,0,5,19675,0);",
+                     NULL, NULL, NULL),
+        SQLITE_OK);
+    sqlite3_close(raw);
+    assert_int_equal(ah_state_open(&st, db), 0);
+    assert_int_equal(ah_state_load_meta(st, &m), 0);
+    assert_int_equal(m.run_id, 7);
+    assert_int_equal(m.attempt, 12);
+    assert_int_equal(m.held, D("0.003"));
+    assert_int_equal(m.carry, 0);
+    assert_int_equal(m.fee_base, 0);
+    m.fee_base = D("0.0000003");
+    assert_int_equal(ah_state_save_meta(st, &m), 0);
+    assert_int_equal(ah_state_load_meta(st, &m), 0);
+    assert_int_equal(m.fee_base, D("0.0000003"));
+    ah_state_close(st);
 }
 
 static void test_kill_then_reconcile(void **state)
@@ -193,6 +231,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_round_trip, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_old_schema_migrated, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kill_then_reconcile, setup, teardown),
         cmocka_unit_test(test_reconcile_held),
     };
