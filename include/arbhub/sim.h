@@ -215,6 +215,21 @@ int ah_sim_server_url(const struct ah_sim_server *srv, enum ah_exchange_id ex, b
 /* Points cfg->exchanges[*] (ws_url, ca_file; rest_url emptied) at this simulator. */
 void ah_sim_server_configure(const struct ah_sim_server *srv, bool tls, struct ah_cfg *cfg);
 
+/* A venue's quote of symbol index i changed in the price process (sim borrowed for the call;
+ * read it with ah_sim_quote). now_ms is wall time. */
+typedef void ah_sim_quote_fn(const struct ah_sim *sim, size_t i, int64_t now_ms, void *user);
+/* Calls fn for every change of venue ex's quote (every symbol), at once for the current quotes,
+ * then after each step of the process that moves one, whether or not the stream carries a
+ * message for it; not while the venue is frozen. One watcher per server: fn NULL removes it.
+ * This is how the simulated Bybit trading venue matches against the prices it streams. */
+void ah_sim_server_watch(struct ah_sim_server *srv, enum ah_exchange_id ex, ah_sim_quote_fn *fn,
+                         void *user);
+/* Freezes (on) or releases the watched venue's quotes: while frozen its book-ticker messages
+ * repeat the quotes of the moment it froze, its trade messages are left out, and the watcher is
+ * not called; on release the watcher gets every current quote. A testing aid. */
+void ah_sim_server_freeze(struct ah_sim_server *srv, bool on);
+bool ah_sim_server_frozen(const struct ah_sim_server *srv);
+
 struct ah_sim_server_stats {
     uint64_t sent[AH_SIM_VENUES];      /* market-data messages handed to clients, per venue */
     uint64_t malformed[AH_SIM_VENUES]; /* malformed messages sent */

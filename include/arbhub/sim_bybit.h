@@ -6,18 +6,13 @@
  * changed order) and a public spot stream (/v5/public/spot: orderbook.1 and publicTrade of the
  * prices the caller sets). Loop thread only.
  *
- * How `arbhub simulate` calls it (after creating its HTTP server srv on the loop):
+ * `arbhub simulate` uses it through src/sim/trading.c: one venue (ah_bybit_sim_create with
+ * the config's Bybit fees, the account from ah_secret_get, --bybit-balance, one instrument per
+ * simulated symbol), attached to a plain HTTP server and, with ah_sim_bybit_attach_also, to its
+ * TLS twin; ah_sim_server_watch calls ah_sim_bybit_from_sim on every change of the price
+ * process's Bybit quote, so orders match against the prices simulate's public stream shows.
  *
- *     struct ah_bybit_sim *venue = ah_bybit_sim_create(&(struct ah_bybit_sim_cfg){
- *         .maker_bps = 1, .taker_bps = 10, .order_limit_per_s = 20});
- *     ah_bybit_sim_add_account(venue, key, secret);          // e.g. from the environment
- *     ah_bybit_sim_set_balance(venue, 0, "USDT", 10000 * AH_DEC_ONE);
- *     ah_bybit_sim_add_instrument(venue, &spec, "BTC", "USDT"); // per configured symbol
- *     ah_sim_bybit_attach(&sb, srv, venue);
- *     // then on every price step of struct ah_sim, for each symbol index i:
- *     ah_sim_bybit_from_sim(sb, sim, i, "BTCUSDT", now_ms);
- *
- * and at exit: ah_http_server_destroy(srv), let the loop finish, then ah_sim_bybit_destroy(sb)
+ * At exit: ah_http_server_destroy(srv), let the loop finish, then ah_sim_bybit_destroy(sb)
  * and ah_bybit_sim_destroy(venue). */
 #ifndef ARBHUB_SIM_BYBIT_H
 #define ARBHUB_SIM_BYBIT_H
@@ -38,6 +33,9 @@ struct ah_sim;
  * venue (borrowed; both must outlive the attachment). Returns 0 or the route error. */
 int ah_sim_bybit_attach(struct ah_sim_bybit **out, struct ah_http_server *srv,
                         struct ah_bybit_sim *venue) AH_MUST_CHECK;
+/* Routes the same endpoints of a second server (e.g. the TLS twin of a plain one; borrowed,
+ * must outlive the attachment) to the same attachment: one venue, one set of clients. */
+int ah_sim_bybit_attach_also(struct ah_sim_bybit *sb, struct ah_http_server *srv) AH_MUST_CHECK;
 /* Releases the attachment. The server's WebSocket close callbacks still use it, so call this
  * after ah_http_server_destroy(srv) once the loop has run them (e.g. after uv_run returns).
  * Accepts NULL. */

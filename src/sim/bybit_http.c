@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "arbhub/clock.h"
+#include "arbhub/json.h"
 #include "arbhub/sim.h"
 #include "arbhub/ws_server.h"
 #include "arbhub/xalloc.h"
@@ -33,6 +34,7 @@ struct ah_sim_bybit {
     struct sb_conn conns[AH_SIM_BYBIT_CONNS];
     struct ah_sim_bybit_stats st;
     uint64_t book_seq;
+    int n_public; /* open public-stream connections */
     char body[65536];
 };
 
@@ -123,6 +125,7 @@ static void add_conn(struct ah_ws_conn *ws, struct ah_sim_bybit *sb, bool priv)
         if (sb->conns[i].ws == NULL) {
             sb->conns[i] = (struct sb_conn){.sb = sb, .ws = ws, .private_ = priv, .account = -1};
             ah_ws_conn_set_data(ws, &sb->conns[i]);
+            sb->n_public += priv ? 0 : 1;
             return;
         }
     }
@@ -149,6 +152,7 @@ static void on_close(struct ah_ws_conn *ws, int code, const char *reason, void *
     (void)reason;
     (void)user;
     if (c != NULL) {
+        c->sb->n_public -= c->private_ ? 0 : 1;
         c->ws = NULL;
     }
 }
@@ -178,11 +182,24 @@ static void private_auth(struct sb_conn *c, const char *text, size_t len)
     reply(c->ws, out);
 }
 
+/* The "op" of a client message ("auth", "subscribe", "ping"), whatever its spacing. */
+static void message_op(const char *text, size_t len, char *op, size_t cap)
+{
+    jsmntok_t tok[64];
+    struct ah_json j;
+
+    op[0] = '\0';
+    if (ah_json_parse(&j, text, len, tok, 64) < 0 ||
+        ah_json_str(&j, ah_json_get(&j, 0, "op"), op, cap) < 0) {
+        op[0] = '\0';
+    }
+}
+
 static void on_message(struct ah_ws_conn *ws, const uint8_t *data, size_t len, bool is_text,
                        void *user)
 {
     struct sb_conn *c = ah_ws_conn_data(ws);
-    char text[1024];
+    char text[1024], op[16];
 
     (void)user;
     if (c == NULL || !is_text || len >= sizeof(text)) {
@@ -190,9 +207,10 @@ static void on_message(struct ah_ws_conn *ws, const uint8_t *data, size_t len, b
     }
     memcpy(text, data, len);
     text[len] = '\0';
-    if (c->private_ && strstr(text, "\"op\":\"auth\"") != NULL) {
+    message_op(text, len, op, sizeof(op));
+    if (c->private_ && strcmp(op, "auth") == 0) {
         private_auth(c, text, len);
-    } else if (strstr(text, "\"op\":\"subscribe\"") != NULL) {
+    } else if (strcmp(op, "subscribe") == 0) {
         if (c->private_) {
             reply(ws, c->account >= 0 ? "{\"success\":true,\"ret_msg\":\"\",\"op\":\"subscribe\"}"
                                       : "{\"success\":false,\"ret_msg\":\"Request not "
@@ -202,22 +220,17 @@ static void on_message(struct ah_ws_conn *ws, const uint8_t *data, size_t len, b
         snprintf(c->sub + strlen(c->sub), SUB_MAX - strlen(c->sub), "%s", text);
         reply(ws, "{\"success\":true,\"ret_msg\":\"subscribe\",\"conn_id\":\"sim\","
                   "\"op\":\"subscribe\"}");
-    } else if (strstr(text, "\"op\":\"ping\"") != NULL) {
+    } else if (strcmp(op, "ping") == 0) {
         reply(ws, "{\"success\":true,\"ret_msg\":\"pong\",\"conn_id\":\"sim\",\"op\":\"ping\"}");
     }
 }
 
-int ah_sim_bybit_attach(struct ah_sim_bybit **out, struct ah_http_server *srv,
-                        struct ah_bybit_sim *venue)
+static int add_routes(struct ah_sim_bybit *sb, struct ah_http_server *srv)
 {
-    struct ah_sim_bybit *sb = ah_xcalloc(1, sizeof(*sb));
     struct ah_ws_handler h = {
         .open_cb = on_open_private, .msg_cb = on_message, .close_cb = on_close, .user = sb};
-    int rc;
+    int rc = ah_http_server_route(srv, AH_HTTP_GET | AH_HTTP_POST, "/v5/*", on_rest, sb);
 
-    sb->srv = srv;
-    sb->venue = venue;
-    rc = ah_http_server_route(srv, AH_HTTP_GET | AH_HTTP_POST, "/v5/*", on_rest, sb);
     if (rc == 0) {
         rc = ah_http_server_ws(srv, "/v5/private", &h);
     }
@@ -225,12 +238,29 @@ int ah_sim_bybit_attach(struct ah_sim_bybit **out, struct ah_http_server *srv,
     if (rc == 0) {
         rc = ah_http_server_ws(srv, "/v5/public/spot", &h);
     }
+    return rc;
+}
+
+int ah_sim_bybit_attach(struct ah_sim_bybit **out, struct ah_http_server *srv,
+                        struct ah_bybit_sim *venue)
+{
+    struct ah_sim_bybit *sb = ah_xcalloc(1, sizeof(*sb));
+    int rc;
+
+    sb->srv = srv;
+    sb->venue = venue;
+    rc = add_routes(sb, srv);
     if (rc < 0) {
         free(sb);
         return rc;
     }
     *out = sb;
     return 0;
+}
+
+int ah_sim_bybit_attach_also(struct ah_sim_bybit *sb, struct ah_http_server *srv)
+{
+    return add_routes(sb, srv);
 }
 
 void ah_sim_bybit_destroy(struct ah_sim_bybit *sb)
@@ -267,6 +297,11 @@ int ah_sim_bybit_set_price(struct ah_sim_bybit *sb, const char *symbol, int64_t 
 
     if (fills < 0) {
         return fills;
+    }
+    if (sb->n_public == 0) {
+        note_open(sb);
+        push_private(sb, now_ms);
+        return fills; /* nobody to write the snapshot for */
     }
     fmt(bid, b, sizeof(b));
     fmt(bid_qty, bq, sizeof(bq));

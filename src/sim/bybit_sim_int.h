@@ -50,6 +50,7 @@ struct ah_bybit_sim {
     int n_symbols;
     struct sim_order *orders; /* every order ever accepted (ids must stay unique) */
     int n_orders, cap_orders;
+    int first_open; /* no order below this index is open (advanced on each price step) */
     uint64_t first_id, next_id; /* orderIds are first_id + index into orders */
     int *link_tab;              /* open addressing: order index + 1 by (account, link id) */
     size_t link_cap;            /* power of two, kept at most half full */

@@ -229,7 +229,12 @@ int ah_bybit_sim_set_price(struct ah_bybit_sim *sim, const char *symbol, int64_t
     }
     sim->symbols[si].bid = bid;
     sim->symbols[si].ask = ask;
-    for (int i = 0; i < sim->n_orders; i++) {
+    /* Orders are never reopened: the scan per step starts at the oldest open one. */
+    while (sim->first_open < sim->n_orders &&
+           !ah_bybit_status_open(sim->orders[sim->first_open].status)) {
+        sim->first_open++;
+    }
+    for (int i = sim->first_open; i < sim->n_orders; i++) {
         struct sim_order *o = &sim->orders[i];
 
         if (o->symbol == si && ah_bybit_status_open(o->status) && crosses(&sim->symbols[si], o)) {
@@ -244,7 +249,7 @@ int ah_bybit_sim_open_orders(const struct ah_bybit_sim *sim, int account)
 {
     int n = 0;
 
-    for (int i = 0; i < sim->n_orders; i++) {
+    for (int i = sim->first_open; i < sim->n_orders; i++) {
         n += sim->orders[i].account == account && ah_bybit_status_open(sim->orders[i].status);
     }
     return n;

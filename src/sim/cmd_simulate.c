@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: MIT */
-/* `arbhub simulate`: runs the simulator's venue servers (server.c) on loopback until --duration
- * ends or SIGINT/SIGTERM arrives, printing the URLs, the CA file and a config snippet that points
- * `arbhub serve` at it. Main thread; one libuv loop. */
+/* `arbhub simulate`: runs the simulator's venue servers (server.c) and, with Bybit API keys in
+ * the environment, its Bybit trading venue (trading.c) on loopback until --duration ends or
+ * SIGINT/SIGTERM arrives, printing the URLs, the CA file, an `arbhub trade` command line and a
+ * config snippet that points `arbhub serve` at it. Main thread; one libuv loop. */
 #include "arbhub/cli.h"
 #include "arbhub/commands.h"
 #include "arbhub/err.h"
 #include "arbhub/registry.h"
 #include "arbhub/sim.h"
+#include "trading_int.h"
 
 #include <signal.h>
 #include <stdio.h>
@@ -23,6 +25,8 @@ enum {
     O_MALFORMED,
     O_NOPONG,
     O_DURATION,
+    O_BYBIT_BALANCE,
+    O_BYBIT_ORDER_LIMIT,
     O__COUNT
 };
 
@@ -33,7 +37,9 @@ static struct ah_opt opts[O__COUNT] = {
      false},
     {"seed", "N", "from config: sim.seed", "random seed (same seed, same stream)", NULL, false},
     {"port", "N", "from config: sim.base_port",
-     "base port: ws on N+0..3, wss on N+4..7 (binance, bybit, gateio, okx)", NULL, false},
+     "base port: ws on N+0..3, wss on N+4..7 (binance, bybit, gateio, okx), Bybit trading "
+     "http on N+8 and https on N+9; 0 = any free ports",
+     NULL, false},
     {"drop-every", "S", "0 (never)", "close every client connection every S seconds", NULL, false},
     {"stall", "VENUE:S", NULL,
      "the venue alternates S seconds sending and S seconds silent (comma list allowed)", NULL,
@@ -43,6 +49,10 @@ static struct ah_opt opts[O__COUNT] = {
     {"no-pong", NULL, NULL, "do not answer application pings", NULL, false},
     {"duration", "S", "0 (until SIGINT/SIGTERM)", "run this many seconds, then exit 0", NULL,
      false},
+    {"bybit-balance", "LIST", "USDT=10000",
+     "starting balances of the Bybit trading account, COIN=AMOUNT[,COIN=AMOUNT]", NULL, false},
+    {"bybit-order-limit", "N", "20",
+     "Bybit trading: order creates and cancels per second before retCode 10006", NULL, false},
 };
 
 struct run {
@@ -50,6 +60,8 @@ struct run {
     uv_signal_t sigint, sigterm;
     uv_timer_t timer;
     struct ah_sim_server *srv;
+    struct ah_sim_trading *trading;
+    struct ah_sim_trading_opts topts;
 };
 
 static int parse_symbols(const char *list, struct ah_cfg *cfg)
@@ -97,6 +109,20 @@ static int parse_stall(const char *list, struct ah_sim_opts *so)
     return 0;
 }
 
+static int parse_trading(struct ah_opt *o, struct ah_cfg *cfg, struct ah_sim_opts *so,
+                         struct ah_sim_trading_opts *to)
+{
+    to->balances = o[O_BYBIT_BALANCE].set ? o[O_BYBIT_BALANCE].val : NULL;
+    to->order_limit_per_s = 20;
+    if (o[O_BYBIT_ORDER_LIMIT].set &&
+        ah_cli_opt_int64(&o[O_BYBIT_ORDER_LIMIT], 1, 100000, &to->order_limit_per_s) < 0) {
+        return AH_E_CONFIG;
+    }
+    so->any_port = cfg->sim.base_port == 0;
+    to->port = so->any_port ? 0 : cfg->sim.base_port + 8;
+    return 0;
+}
+
 static int parse_opts(struct ah_opt *o, struct ah_cfg *cfg, struct ah_sim_opts *so,
                       int64_t *duration_s)
 {
@@ -113,7 +139,7 @@ static int parse_opts(struct ah_opt *o, struct ah_cfg *cfg, struct ah_sim_opts *
         return AH_E_CONFIG;
     }
     cfg->sim.seed = o[O_SEED].set ? (uint64_t)v : cfg->sim.seed;
-    if (o[O_PORT].set && ah_cli_opt_int64(&o[O_PORT], 1, 65528, &v) < 0) {
+    if (o[O_PORT].set && ah_cli_opt_int64(&o[O_PORT], 0, 65526, &v) < 0) {
         return AH_E_CONFIG;
     }
     cfg->sim.base_port = o[O_PORT].set ? (int)v : cfg->sim.base_port;
@@ -136,7 +162,28 @@ static int parse_opts(struct ah_opt *o, struct ah_cfg *cfg, struct ah_sim_opts *
     return 0;
 }
 
-static void print_info(const struct ah_sim_server *srv, const struct ah_cfg *cfg)
+/* The trading venue's URLs and the command line that trades against it. */
+static void print_trading(const struct ah_sim_trading *t, const struct ah_sim_server *srv)
+{
+    char http[128], https[128], pub[AH_CFG_STR_MAX];
+
+    if (t == NULL) {
+        printf("  bybit trading: off (no ARBHUB_BYBIT_API_KEY / ARBHUB_BYBIT_API_SECRET)\n");
+        return;
+    }
+    (void)ah_sim_trading_url(t, false, http, sizeof(http));
+    (void)ah_sim_trading_url(t, true, https, sizeof(https));
+    (void)ah_sim_server_url(srv, AH_EX_BYBIT, false, pub, sizeof(pub));
+    printf("  bybit trading  %s  %s  (v5 REST, private ws /v5/private, https with the CA file; "
+           "testing aids GET /sim/state, POST /sim/freeze)\n",
+           http, https);
+    printf("trade against it (same ARBHUB_BYBIT_API_KEY / _SECRET):\n  arbhub trade --mode "
+           "testnet --rest-url %s --ws-url ws%s/v5/private --public-ws-url %s\n",
+           http, http + 4, pub);
+}
+
+static void print_info(const struct ah_sim_server *srv, const struct ah_sim_trading *trading,
+                       const struct ah_cfg *cfg)
 {
     char url[AH_CFG_STR_MAX];
 
@@ -151,6 +198,7 @@ static void print_info(const struct ah_sim_server *srv, const struct ah_cfg *cfg
         }
         printf("\n");
     }
+    print_trading(trading, srv);
     printf("CA file (trust it for wss): %s\n", ah_sim_server_ca_file(srv));
     printf("config snippet for `arbhub serve --config FILE`:\n{\n  \"exchanges\": {\n");
     for (int ex = AH_EX_BINANCE; ex < AH_EX__COUNT; ex++) {
@@ -168,6 +216,7 @@ static void on_stop_signal(uv_signal_t *h, int signum)
     struct run *r = h->data;
 
     (void)signum;
+    ah_sim_trading_stop(r->trading);
     uv_close((uv_handle_t *)&r->sigint, NULL);
     uv_close((uv_handle_t *)&r->sigterm, NULL);
     uv_close((uv_handle_t *)&r->timer, NULL);
@@ -188,7 +237,13 @@ static int serve(struct run *r, const struct ah_cfg *cfg, const struct ah_sim_op
         fprintf(stderr, "arbhub: simulate: %s\n", ah_strerror(rc));
         return AH_EXIT_FAIL;
     }
-    print_info(r->srv, cfg);
+    rc = ah_sim_trading_start(&r->trading, &r->loop, r->srv, cfg, &r->topts);
+    if (rc < 0) {
+        fprintf(stderr, "arbhub: simulate: bybit trading venue: %s\n", ah_strerror(rc));
+        ah_sim_stop(r->srv);
+        return AH_EXIT_FAIL;
+    }
+    print_info(r->srv, r->trading, cfg);
     uv_signal_init(&r->loop, &r->sigint);
     uv_signal_init(&r->loop, &r->sigterm);
     uv_timer_init(&r->loop, &r->timer);
@@ -210,7 +265,8 @@ static int run(struct ah_cli_ctx *ctx, struct ah_opt *o, size_t n_opts)
     int code;
 
     (void)n_opts;
-    if (parse_opts(o, &ctx->cfg, &so, &duration_s) < 0) {
+    if (parse_opts(o, &ctx->cfg, &so, &duration_s) < 0 ||
+        parse_trading(o, &ctx->cfg, &so, &r.topts) < 0) {
         return AH_EXIT_USAGE;
     }
     if (uv_loop_init(&r.loop) != 0) {
@@ -218,6 +274,7 @@ static int run(struct ah_cli_ctx *ctx, struct ah_opt *o, size_t n_opts)
     }
     code = serve(&r, &ctx->cfg, &so, duration_s);
     uv_run(&r.loop, UV_RUN_DEFAULT);
+    ah_sim_trading_free(r.trading);
     if (uv_loop_close(&r.loop) != 0) {
         fprintf(stderr, "arbhub: simulate: handles left open at exit\n");
         code = AH_EXIT_FAIL;
@@ -232,12 +289,19 @@ const struct ah_cmd ah_cmd_simulate = {
     .name = "simulate",
     .summary = "serve simulated exchange feeds on loopback",
     .usage = "arbhub simulate [options]",
-    .details = "Serves Binance, Bybit, Gate.io and OKX WebSocket protocols on loopback (ws and wss "
-               "with a certificate generated at start-up), answering subscribe, unsubscribe and "
-               "ping like the venues, and streaming book tickers and trades for the symbols at "
-               "the given total rate from a seeded price process. Prints the URLs, the CA file "
-               "and a config snippet for `arbhub serve`. Stops cleanly on SIGINT/SIGTERM or "
-               "after --duration.",
+    .details =
+        "Serves Binance, Bybit, Gate.io and OKX WebSocket protocols on loopback (ws and wss "
+        "with a certificate generated at start-up), answering subscribe, unsubscribe and "
+        "ping like the venues, and streaming book tickers and trades for the symbols at "
+        "the given total rate from a seeded price process. With ARBHUB_BYBIT_API_KEY and "
+        "ARBHUB_BYBIT_API_SECRET set (or their _FILE forms) it also serves a Bybit v5 spot "
+        "trading venue for that key: REST /v5/... and the private WebSocket /v5/private on "
+        "http and https, signatures checked as Bybit does, balances from --bybit-balance, "
+        "one instrument per symbol, resting orders matched against the same Bybit quotes the "
+        "public stream shows; GET /sim/state and POST /sim/freeze?on=1|0 there are testing "
+        "aids, not Bybit's API. Prints the URLs, the CA file, an `arbhub trade` command line "
+        "and a config snippet for `arbhub serve`. Stops cleanly on SIGINT/SIGTERM or after "
+        "--duration.",
     .opts = opts,
     .n_opts = O__COUNT,
     .max_positional = 0,

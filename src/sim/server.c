@@ -113,8 +113,12 @@ static void flush_due(struct ah_sim_server *s, int64_t now_ms)
 void ah_sim__emit_ticker(struct ah_sim_server *s, size_t i, enum ah_exchange_id ex, int64_t now_ms)
 {
     struct ah_sim_msg m = {.ex = ex, .sym_index = i, .chan = AH_CHAN_BBO};
-    int n = ah_sim_gen_ticker(&s->sim, i, ex, s->msg, sizeof(s->msg));
+    int n;
 
+    ah_sim__watch_step(s); /* a planted quote is a change the watcher must see too */
+    n = s->frozen_sim != NULL && ex == s->watch_ex
+            ? ah_sim__frozen_msg(s, &m)
+            : ah_sim_gen_ticker(&s->sim, i, ex, s->msg, sizeof(s->msg));
     if (n < 0) {
         return;
     }
@@ -143,7 +147,18 @@ static void stream(struct ah_sim_server *s, int64_t now_ms)
         s->carry = 0;
     }
     for (uint64_t i = 0; i < n; i++) {
-        if (ah_sim_next(&s->sim, &m, s->msg, sizeof(s->msg)) != 0) {
+        int64_t stepped_at = s->sim.last_step_us;
+        int rc = ah_sim_next(&s->sim, &m, s->msg, sizeof(s->msg));
+
+        if (s->sim.last_step_us != stepped_at) {
+            ah_sim__watch_step(s);
+        }
+        if (rc == 0 && s->frozen_sim != NULL && m.ex == s->watch_ex) {
+            rc = ah_sim__frozen_msg(s, &m);
+            m.len = rc > 0 ? (size_t)rc : 0;
+            rc = rc > 0 ? 0 : -1;
+        }
+        if (rc != 0) {
             continue;
         }
         s->st.generated++;
@@ -194,6 +209,7 @@ static void on_tick_closed(uv_handle_t *h)
     struct ah_sim_server *s = h->data;
 
     ah_tls_destroy(s->tls);
+    free(s->frozen_sim);
     for (size_t vi = 0; vi < AH_SIM_VENUES; vi++) {
         free(s->v[vi].delay);
     }

@@ -67,6 +67,13 @@ struct ah_sim_server {
     char ca_file[256];
     char key_file[256];
     struct ah_sim_server_stats st;
+    /* ah_sim_server_watch: one venue's quote changes go to watch_fn; frozen_sim (heap) holds
+     * that venue's quotes while ah_sim_server_freeze is on. */
+    enum ah_exchange_id watch_ex;
+    ah_sim_quote_fn *watch_fn;
+    void *watch_user;
+    uint64_t watch_seq[AH_SIM_SYMBOLS];
+    struct ah_sim *frozen_sim;
     int64_t plant_until_ms[AH_SIM_SYMBOLS]; /* uv_now() when a planted dislocation ends; 0 none */
     char msg[8192];
     char reply_buf[16384];
@@ -77,6 +84,11 @@ void ah_sim__on_open(struct ah_ws_conn *conn, const struct ah_http_req *req, voi
 void ah_sim__on_msg(struct ah_ws_conn *conn, const uint8_t *data, size_t len, bool is_text,
                     void *user);
 void ah_sim__on_close(struct ah_ws_conn *conn, int code, const char *reason, void *user);
+/* server_watch.c: reports the watched venue's changed quotes (after a step of the process). */
+void ah_sim__watch_step(struct ah_sim_server *s);
+/* While frozen: rewrites m (a message of the watched venue) in s->msg from the frozen quotes.
+ * Returns its new length, or -1 when the message is left out (a trade). */
+int ah_sim__frozen_msg(struct ah_sim_server *s, const struct ah_sim_msg *m);
 /* server.c: writes venue ex's current ticker of symbol index i and sends it like a streamed
  * message (after the venue's latency). */
 void ah_sim__emit_ticker(struct ah_sim_server *s, size_t i, enum ah_exchange_id ex, int64_t now_ms);

@@ -136,6 +136,7 @@ static void start_req(struct ah_bio *b, struct ah_bio_req *r)
                             .n_headers = 0,
                             .timeout_ms = b->timeout_ms,
                             .max_body_bytes = 1u << 20,
+                            .ca_file = b->ca_file[0] ? b->ca_file : NULL,
                             .capture = capture,
                             .n_capture = 3};
 

@@ -50,6 +50,7 @@ struct ah_bio {
     uv_loop_t *loop;
     struct ah_curl_loop *cl;
     char rest_url[256], ws_url[256], symbol[32], category[16];
+    char ca_file[256]; /* "" = the system bundle */
     char api_key[128], secret[128];
     uint64_t poll_ms, timeout_ms;
     ah_bio_ready_fn *ready_cb;
@@ -83,6 +84,7 @@ void ah_bio__deliver(struct ah_bio *b, const struct ah_exec *e, int n);
 struct ah_bio_cfg {
     const char *rest_url;      /* "https://api-testnet.bybit.com"; copied */
     const char *ws_url;        /* private stream ".../v5/private"; NULL = REST polling only */
+    const char *ca_file;       /* CA to trust for https/wss; NULL or "" = system bundle */
     const char *api_key;       /* NULL or "" = public only (paper mode) */
     const char *secret;        /* never logged */
     const char *symbol;        /* venue form, BTCUSDT */

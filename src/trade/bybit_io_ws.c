@@ -117,6 +117,7 @@ int ah_bio_create(struct ah_bio **out, uv_loop_t *loop, struct ah_curl_loop *cl,
     b->loop = loop;
     b->cl = cl;
     snprintf(b->rest_url, sizeof(b->rest_url), "%s", cfg->rest_url);
+    snprintf(b->ca_file, sizeof(b->ca_file), "%s", cfg->ca_file ? cfg->ca_file : "");
     snprintf(b->symbol, sizeof(b->symbol), "%s", cfg->symbol);
     snprintf(b->category, sizeof(b->category), "%s", cfg->category);
     snprintf(b->api_key, sizeof(b->api_key), "%s", cfg->api_key ? cfg->api_key : "");
@@ -129,6 +130,7 @@ int ah_bio_create(struct ah_bio **out, uv_loop_t *loop, struct ah_curl_loop *cl,
     b->user = cfg->user;
     if (cfg->ws_url != NULL && cfg->ws_url[0] != '\0' && b->api_key[0] != '\0') {
         struct ah_ws_client_cfg wc = {.url = cfg->ws_url,
+                                      .ca_file = b->ca_file[0] ? b->ca_file : NULL,
                                       .name = "bybit-private",
                                       .max_msg_bytes = 1u << 20,
                                       .idle_timeout_ms = 60000,

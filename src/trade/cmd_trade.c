@@ -154,6 +154,7 @@ static int apply_opts(struct ah_cfg *cfg, struct ah_opt *op, struct ah_trade_opt
         return AH_EXIT_USAGE;
     }
     default_urls(o);
+    snprintf(o->ca_file, sizeof(o->ca_file), "%s", cfg->exchanges[AH_EX_BYBIT].ca_file);
     if ((op[O_REST_URL].set &&
          set_str(o->rest_url, sizeof(o->rest_url), op[O_REST_URL].val, "rest-url")) ||
         (op[O_WS_URL].set && set_str(o->ws_url, sizeof(o->ws_url), op[O_WS_URL].val, "ws-url")) ||

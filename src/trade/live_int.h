@@ -21,9 +21,11 @@ typedef void ah_md_trade_fn(void *user, double px, double qty, int64_t recv_us);
 
 /* Connects a WebSocket client to url (Bybit v5 public spot stream), subscribes to orderbook.1
  * and publicTrade of the canonical symbol (BTC-USDT; interned here) and reports through the
- * callbacks, reconnecting on loss. Strings copied. Returns 0 or a negative code (logged). */
-int ah_md__create(struct ah_md **out, uv_loop_t *loop, const char *url, const char *symbol,
-                  ah_md_quote_fn *quote_cb, ah_md_trade_fn *trade_cb, void *user);
+ * callbacks, reconnecting on loss. ca_file: the CA to trust for wss (NULL or "" = the system
+ * bundle; read here). Strings copied. Returns 0 or a negative code (logged). */
+int ah_md__create(struct ah_md **out, uv_loop_t *loop, const char *url, const char *ca_file,
+                  const char *symbol, ah_md_quote_fn *quote_cb, ah_md_trade_fn *trade_cb,
+                  void *user);
 /* Closes the stream; memory is released once the handles closed (keep the loop running).
  * Accepts NULL. */
 void ah_md__destroy(struct ah_md *md);

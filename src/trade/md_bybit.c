@@ -87,11 +87,13 @@ static void on_ping(uv_timer_t *t)
     }
 }
 
-int ah_md__create(struct ah_md **out, uv_loop_t *loop, const char *url, const char *symbol,
-                  ah_md_quote_fn *quote_cb, ah_md_trade_fn *trade_cb, void *user)
+int ah_md__create(struct ah_md **out, uv_loop_t *loop, const char *url, const char *ca_file,
+                  const char *symbol, ah_md_quote_fn *quote_cb, ah_md_trade_fn *trade_cb,
+                  void *user)
 {
     struct ah_md *md = ah_xcalloc(1, sizeof(*md));
     struct ah_ws_client_cfg wc = {.url = url,
+                                  .ca_file = ca_file && ca_file[0] ? ca_file : NULL,
                                   .name = "bybit-public",
                                   .max_msg_bytes = 1u << 20,
                                   .idle_timeout_ms = 30000,

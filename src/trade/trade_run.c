@@ -388,6 +388,7 @@ static int start(struct run *r)
 {
     const struct ah_trade_opts *o = r->o;
     struct ah_bio_cfg bc = {.rest_url = o->rest_url,
+                            .ca_file = o->ca_file,
                             .ws_url = paper_mode(r) ? NULL : o->ws_url,
                             .api_key = paper_mode(r) ? NULL : o->api_key,
                             .secret = paper_mode(r) ? NULL : o->secret,
@@ -416,7 +417,8 @@ static int start(struct run *r)
         AH_ERROR("trade", "curl: %s", ah_strerror(rc));
         return rc;
     }
-    rc = ah_md__create(&r->md, &r->loop, o->public_ws_url, o->symbol, on_quote, on_trade, r);
+    rc = ah_md__create(&r->md, &r->loop, o->public_ws_url, o->ca_file, o->symbol, on_quote,
+                       on_trade, r);
     if (rc < 0) {
         AH_ERROR("trade", "public stream %s: %s", o->public_ws_url, ah_strerror(rc));
         return rc;

@@ -16,6 +16,7 @@ struct ah_trade_opts {
     char symbol[32];       /* canonical: BTC-USDT */
     char venue_symbol[32]; /* BTCUSDT */
     char rest_url[256], ws_url[256], public_ws_url[256];
+    char ca_file[256]; /* exchanges.bybit.ca_file: trusted CA for https/wss; "" = system */
     char api_key[128], secret[128]; /* testnet/live only; never logged */
     uint64_t poll_ms;
 };

@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: MIT
-"""`arbhub trade` end to end on loopback: the real binary against a Bybit venue
-(bybit_sim_server: the simulator behind the net HTTP/WS server on 127.0.0.1).
+"""`arbhub trade` end to end on loopback: the real binary against `arbhub simulate` (the same
+binary): market data from simulate's public Bybit stream, orders to its Bybit trading venue on
+127.0.0.1, which matches them against the same price process.
 
-Usage: check_trade.py ARBHUB BYBIT_SIM_SERVER
+Usage: check_trade.py ARBHUB
 Covers convergent cycles in testnet mode (signed REST, private WS) and in paper mode, the
 journal recomputed from its fills and checked exactly against the wallet in both coins (quote:
 the PnL; base: the dust left by buy fees taken in base), the venue's 10006 rate limit, a bad key
@@ -13,6 +14,7 @@ SIGINT leaving nothing open, and one run per risk limit. Prints "N passed, N fai
 import csv
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -21,7 +23,7 @@ import time
 import urllib.request
 from decimal import Decimal
 
-ARBHUB, SIMSRV = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
+ARBHUB = os.path.abspath(sys.argv[1])
 passed = failed = 0
 
 
@@ -36,36 +38,79 @@ def check(cond, what, detail=""):
 
 
 class Venue:
-    def __init__(self, *args):
-        self.p = subprocess.Popen([SIMSRV, *args], stdout=subprocess.PIPE, text=True)
-        line = self.p.stdout.readline()
-        self.port = int(line.split()[1])
-        self.base = "http://127.0.0.1:%d" % self.port
+    """`arbhub simulate --port 0` with its Bybit trading venue for key1/secret1: balance is the
+    account's USDT, order_limit the venue's creates+cancels per second, frozen holds Bybit's
+    quotes still (POST /sim/freeze), stall is simulate's --stall (e.g. "bybit:2")."""
+
+    def __init__(self, balance="1000", order_limit=None, frozen=False, stall=None):
+        self.usdt0 = Decimal(balance)
+        cmd = [ARBHUB, "simulate", "--port", "0", "--symbols", "BTC-USDT", "--rate", "400",
+               "--bybit-balance", "USDT=" + balance, "--log-level", "warn"]
+        cmd += ["--bybit-order-limit", str(order_limit)] if order_limit else []
+        cmd += ["--stall", stall] if stall else []
+        self.p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                                  text=True, env=env())
+        lines = []
+        for line in self.p.stdout:
+            lines.append(line)
+            if line.startswith("CA file"):
+                break
+        text = "".join(lines)
+        m = re.search(r"arbhub trade --mode testnet --rest-url (\S+) --ws-url (\S+) "
+                      r"--public-ws-url (\S+)", text)
+        if not m:
+            self.p.kill()
+            raise RuntimeError("simulate did not print its trading URLs: " + text)
+        self.base, self.ws_private, self.public = m.groups()
+        m = re.search(r"bybit trading  \S+  (https://\S+)", text)
+        self.https = m.group(1) if m else None
+        m = re.search(r"bybit +ws://\S+ +(wss://\S+)", text)
+        self.public_tls = m.group(1) if m else None
+        m = re.search(r"CA file \(trust it for wss\): (\S+)", text)
+        self.ca = m.group(1) if m else None
+        if frozen:
+            self.post("/sim/freeze?on=1")
 
     def get(self, path):
         with urllib.request.urlopen(self.base + path, timeout=5) as r:
             return json.loads(r.read())
 
+    def post(self, path):
+        req = urllib.request.Request(self.base + path, data=b"", method="POST")
+        with urllib.request.urlopen(req, timeout=5) as r:
+            return json.loads(r.read())
+
     def state(self):
-        return self.get("/debug/state")
+        """The venue's /sim/state, flattened: open, max_open, creates, ws_auth_ok, ... and
+        usdt_free / usdt_locked / btc_free / btc_locked."""
+        st = self.get("/sim/state")
+        for coin in ("USDT", "BTC"):
+            bal = st["balances"].get(coin, {"free": "0", "locked": "0"})
+            st[coin.lower() + "_free"], st[coin.lower() + "_locked"] = bal["free"], bal["locked"]
+        return st
 
     def close(self):
         self.p.send_signal(signal.SIGTERM)
-        self.p.wait(timeout=10)
+        self.p.communicate(timeout=20)
 
 
-def trade_cmd(v, d, mode="testnet", cycles=2, cfg=None, extra=()):
-    conf = {"trader": {"take_profit_bps": 5, "stop_loss_bps": 50, "reprice_step_bps": 3}}
+def trade_cmd(v, d, mode="testnet", cycles=2, cfg=None, extra=(), tls=False, ca=True):
+    # max_hold_s bounds a cycle on the random price path (an exit at market ends it).
+    conf = {"trader": {"take_profit_bps": 5, "stop_loss_bps": 50, "reprice_step_bps": 3,
+                       "max_hold_s": 4}}
     for k, val in (cfg or {}).items():
         conf["trader"][k] = val
     conf["log"] = {"file": os.path.join(d, "logs", "log.txt")}
+    if tls and ca:  # https and wss, trusting simulate's certificate
+        conf["exchanges"] = {"bybit": {"ca_file": v.ca}}
     path = os.path.join(d, "conf.json")
     with open(path, "w") as f:
         json.dump(conf, f)
     return [ARBHUB, "trade", "--config", path, "--mode", mode, "--cycles", str(cycles),
             "--symbol", "BTC-USDT", "--amount", "100",
-            "--rest-url", v.base, "--ws-url", "ws://127.0.0.1:%d/v5/private" % v.port,
-            "--public-ws-url", "ws://127.0.0.1:%d/v5/public/spot" % v.port,
+            "--rest-url", v.https if tls else v.base,
+            "--ws-url", "wss" + v.https[5:] + "/v5/private" if tls else v.ws_private,
+            "--public-ws-url", v.public_tls if tls else v.public,
             "--state", os.path.join(d, "state.sqlite"), "--journal", os.path.join(d, "journal"),
             *extra]
 
@@ -140,13 +185,31 @@ def test_testnet_cycles():
         check(rc == 0, "testnet: exit 0 after 2 cycles", out[-800:])
         check(len(rows) == 2, "testnet: 2 journaled cycles", rows)
         check_journal(rows, "testnet")
-        check_wallet(rows, Decimal(st["usdt_free"]) + Decimal(st["usdt_locked"]) - 1000,
+        check_wallet(rows, Decimal(st["usdt_free"]) + Decimal(st["usdt_locked"]) - v.usdt0,
                      Decimal(st["btc_free"]) + Decimal(st["btc_locked"]), "testnet")
         check(st["open"] == 0 and st["max_open"] == 1 and st["creates"] >= 4,
               "testnet: one order open at a time, none left", st)
         with open(os.path.join(d, "logs", "log.txt")) as f:
             log = f.read()
-        check(log.count("take_profit: qty") == 2, "testnet: each cycle in logs/log.txt")
+        check(len(re.findall(r"cycle \d+ \w+: qty", log)) == 2,
+              "testnet: each cycle in logs/log.txt")
+
+
+def test_testnet_tls():
+    with tempfile.TemporaryDirectory() as d:
+        v = Venue()
+        try:
+            rc, out = run(trade_cmd(v, d, cycles=1, tls=True), env())
+            st = v.state()
+            rc2, out2 = run(trade_cmd(v, d, cycles=1, tls=True, ca=False), env(), timeout=60)
+        finally:
+            v.close()
+        rows = journal(d)
+        check(rc == 0 and len(rows) == 1 and st["ws_auth_ok"] == 1 and "TLS" in out,
+              "https + wss trusting exchanges.bybit.ca_file: 1 cycle", out[-600:])
+        check_wallet(rows, Decimal(st["usdt_free"]) + Decimal(st["usdt_locked"]) - v.usdt0,
+                     Decimal(st["btc_free"]) + Decimal(st["btc_locked"]), "tls")
+        check(rc2 != 0 and "certificate" in out2, "tls without the CA file: refused", out2[-400:])
 
 
 def test_paper_cycles():
@@ -171,7 +234,7 @@ def test_polling_fallback():
         v = Venue()
         try:
             cmd = trade_cmd(v, d)
-            cmd[cmd.index("--ws-url") + 1] = "ws://127.0.0.1:%d/no-such-stream" % v.port
+            cmd[cmd.index("--ws-url") + 1] = "ws" + v.base[4:] + "/no-such-stream"
             rc, out = run(cmd + ["--poll-ms", "200"], env())
             st = v.state()
         finally:
@@ -182,7 +245,7 @@ def test_polling_fallback():
 
 def test_rate_limit():
     with tempfile.TemporaryDirectory() as d:
-        v = Venue("--order-limit", "1", "--period", "0.6")
+        v = Venue(order_limit=1)
         try:
             rc, out = run(trade_cmd(v, d, cycles=3, cfg={"reprice_step_bps": 1,
                                                          "max_orders_per_min": 1000}), env())
@@ -193,7 +256,7 @@ def test_rate_limit():
         check(rc == 0 and len(rows) == 3 and "rate limited (10006)" in out,
               "1 order/s at the venue: 10006 answered with backoff, 3 cycles done", out[-600:])
         check(st["max_open"] == 1 and st["open"] == 0, "rate limited: no order doubled", st)
-        check_wallet(rows, Decimal(st["usdt_free"]) + Decimal(st["usdt_locked"]) - 1000,
+        check_wallet(rows, Decimal(st["usdt_free"]) + Decimal(st["usdt_locked"]) - v.usdt0,
                      Decimal(st["btc_free"]) + Decimal(st["btc_locked"]), "rate limited")
 
 
@@ -217,8 +280,13 @@ def test_default_paths():
     with tempfile.TemporaryDirectory() as d:
         v = Venue()
         try:
-            cmd = [ARBHUB, "trade", "--cycles", "1", "--rest-url", v.base,
-                   "--public-ws-url", "ws://127.0.0.1:%d/v5/public/spot" % v.port]
+            # Only the exits differ from the defaults (a cycle ends within seconds on the
+            # random path); every path is left to its default.
+            conf = os.path.join(d, "exits.json")
+            with open(conf, "w") as f:
+                json.dump({"trader": {"take_profit_bps": 5, "max_hold_s": 4}}, f)
+            cmd = [ARBHUB, "trade", "--config", conf, "--cycles", "1", "--rest-url", v.base,
+                   "--public-ws-url", v.public]
             p = subprocess.run(cmd, cwd=d, capture_output=True, text=True, timeout=60,
                                env={k: x for k, x in os.environ.items()
                                     if not k.startswith("ARBHUB_")})
@@ -250,7 +318,7 @@ def test_bad_credentials():
 
 def test_insufficient_balance():
     with tempfile.TemporaryDirectory() as d:
-        v = Venue("--balance", "10")
+        v = Venue(balance="10")
         try:
             rc, out = run(trade_cmd(v, d), env())
             st = v.state()
@@ -272,7 +340,7 @@ def wait_for(pred, timeout=10.0):
 
 def test_kill_restart_sigint():
     with tempfile.TemporaryDirectory() as d:
-        v = Venue("--frozen", "1")
+        v = Venue(frozen=True)
         try:
             cmd = trade_cmd(v, d, cycles=0)
             p = subprocess.Popen(cmd, env=env(), stdout=subprocess.PIPE,
@@ -301,7 +369,7 @@ def test_kill_restart_sigint():
 
 def test_risk(name, venue_args, cfg, needle):
     with tempfile.TemporaryDirectory() as d:
-        v = Venue(*venue_args)
+        v = Venue(**venue_args)
         try:
             rc, out = run(trade_cmd(v, d, cycles=0, cfg=cfg), env(), timeout=60)
             st = v.state()
@@ -314,6 +382,7 @@ def test_risk(name, venue_args, cfg, needle):
 
 def main():
     test_testnet_cycles()
+    test_testnet_tls()
     test_paper_cycles()
     test_default_paths()
     test_polling_fallback()
@@ -325,12 +394,15 @@ def main():
     test_bad_credentials()
     test_insufficient_balance()
     test_kill_restart_sigint()
-    test_risk("max position", (), {"max_position_quote": 50}, "max position")
-    test_risk("order rate", ("--amp", "0", "--slope", "40"),
-              {"max_orders_per_min": 3, "reprice_step_bps": 1}, "max orders per minute")
-    test_risk("daily loss", ("--amp", "0", "--slope", "-40"),
-              {"max_daily_loss_quote": 0.01, "stop_loss_bps": 2}, "max daily loss")
-    test_risk("stale data", (), {"stale_ms": 20}, "stale market data")
+    test_risk("max position", {}, {"max_position_quote": 50}, "max position")
+    # Re-prices, take-profits and exits on the random path: a 4th order within the minute.
+    test_risk("order rate", {}, {"max_orders_per_min": 3, "reprice_step_bps": 1},
+              "max orders per minute")
+    # Any cycle loses more than 0.01: the fees (2 x 10 bps) exceed the 5 bps take-profit.
+    test_risk("daily loss", {}, {"max_daily_loss_quote": 0.01, "stop_loss_bps": 2},
+              "max daily loss")
+    # simulate's Bybit stream alternates 2 s sending and 2 s silent.
+    test_risk("stale data", {"stall": "bybit:2"}, {"stale_ms": 500}, "stale market data")
     print("%d passed, %d failed" % (passed, failed))
     return 1 if failed else 0
 
