@@ -102,7 +102,16 @@ export class Peer {
     });
   }
 
+  // A peer that already acted on 'quit' may have closed its stdin before 'exit' reaches us: a
+  // later write then fails with EPIPE, which is not an error of the peer (quit() still checks
+  // its clean exit). Any other write error fails loudly.
   send(cmd) {
+    if (!this.stdinGuarded) {
+      this.stdinGuarded = true;
+      this.proc.stdin.on('error', (e) => {
+        if (e.code !== 'EPIPE') throw e;
+      });
+    }
     this.proc.stdin.write(cmd + '\n');
   }
 
