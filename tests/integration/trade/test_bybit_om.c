@@ -19,21 +19,9 @@
 #include "arbhub/err.h"
 #include "arbhub/trader.h"
 
+#include "om_rig.h"
+
 #define T0_MS 1700000000000LL
-
-static int64_t D(const char *s)
-{
-    int64_t v = 0;
-
-    assert_int_equal(ah_dec_parse_str(s, &v), 0);
-    return v;
-}
-
-static const struct ah_instr_spec btc = {.symbol = "BTCUSDT",
-                                         .tick = 100000000,
-                                         .qty_step = 1000,
-                                         .min_qty = 11000,
-                                         .min_notional = 5000000000LL};
 
 struct rig {
     struct ah_bybit_sim *sim;
@@ -53,19 +41,11 @@ static void feed(struct rig *r, const struct ah_exec *e, int n);
 static void transport(struct rig *r, const struct ah_bybit_http *h)
 {
     static char body[16384];
-    struct ah_bybit_sim_req q = {.method = h->method,
-                                 .path = h->path,
-                                 .query = h->query,
-                                 .body = h->body,
-                                 .body_len = h->body_len};
-    struct ah_bybit_sim_resp resp = {.body = body, .cap = sizeof(body)};
+    size_t len = om_rig_call(r->sim, h, r->now_ms, body, sizeof(body), NULL);
     struct ah_exec e[16];
     int n;
 
-    q.auth =
-        (struct ah_bybit_auth){h->hdr.api_key, h->hdr.timestamp, h->hdr.sign, h->hdr.recv_window};
-    assert_int_equal(ah_bybit_sim_handle(r->sim, &q, r->now_ms, &resp), 0);
-    n = ah_bybit_om_on_response(&r->om, h, body, resp.len, r->now_ms * 1000, e, 16, &r->last_ret);
+    n = ah_bybit_om_on_response(&r->om, h, body, len, r->now_ms * 1000, e, 16, &r->last_ret);
     assert_true(n >= 0);
     feed(r, e, n);
 }
@@ -99,14 +79,10 @@ static void feed(struct rig *r, const struct ah_exec *e, int n)
 /* REST polling fallback: asks for every open order once. */
 static void poll_all(struct rig *r)
 {
-    const char *ids[AH_OM_ORDERS_MAX];
     char copy[AH_OM_ORDERS_MAX][AH_LINK_ID_MAX + 1];
     struct ah_bybit_http h;
-    int n = ah_bybit_om_open(&r->om, ids, AH_OM_ORDERS_MAX);
+    int n = om_rig_open_ids(&r->om, copy);
 
-    for (int i = 0; i < n; i++) {
-        snprintf(copy[i], sizeof(copy[i]), "%s", ids[i]);
-    }
     for (int i = 0; i < n; i++) {
         assert_int_equal(ah_bybit_om_poll(&r->om, copy[i], r->now_ms, &h), 0);
         transport(r, &h);

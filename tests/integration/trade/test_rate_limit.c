@@ -20,22 +20,10 @@
 #include "arbhub/err.h"
 #include "arbhub/trade.h"
 
+#include "om_rig.h"
+
 #define T0_MS   1700000000000LL
 #define WAITING 16
-
-static int64_t D(const char *s)
-{
-    int64_t v = 0;
-
-    assert_int_equal(ah_dec_parse_str(s, &v), 0);
-    return v;
-}
-
-static const struct ah_instr_spec btc = {.symbol = "BTCUSDT",
-                                         .tick = 100000000,
-                                         .qty_step = 1000,
-                                         .min_qty = 11000,
-                                         .min_notional = 5000000000LL};
 
 struct rig {
     struct ah_bybit_sim *sim;
@@ -62,10 +50,9 @@ static void deliver(struct rig *r, const struct ah_bybit_http *h)
 {
     static char body[16384];
     struct ah_bybit_http signed_now = *h;
-    struct ah_bybit_sim_req q;
-    struct ah_bybit_sim_resp resp = {.body = body, .cap = sizeof(body)};
     struct ah_exec e[16];
-    int64_t ret = 0;
+    int64_t ret = 0, reset_ms = 0;
+    size_t len;
     int n;
 
     /* Signed at send time, as the real client does. */
@@ -74,19 +61,12 @@ static void deliver(struct rig *r, const struct ah_bybit_http *h)
                                             h->body_len > 0 ? h->body : h->query,
                                             h->body_len > 0 ? h->body_len : strlen(h->query)),
                      0);
-    q = (struct ah_bybit_sim_req){.method = h->method,
-                                  .path = h->path,
-                                  .query = h->query,
-                                  .body = h->body,
-                                  .body_len = h->body_len};
-    q.auth = (struct ah_bybit_auth){signed_now.hdr.api_key, signed_now.hdr.timestamp,
-                                    signed_now.hdr.sign, signed_now.hdr.recv_window};
-    assert_int_equal(ah_bybit_sim_handle(r->sim, &q, r->now_ms, &resp), 0);
-    n = ah_bybit_om_on_response(&r->om, h, body, resp.len, r->now_ms * 1000, e, 16, &ret);
+    len = om_rig_call(r->sim, &signed_now, r->now_ms, body, sizeof(body), &reset_ms);
+    n = ah_bybit_om_on_response(&r->om, h, body, len, r->now_ms * 1000, e, 16, &ret);
     assert_true(n >= 0);
     if (ret == AH_BYBIT_RATE_LIMIT) {
         r->n_limited++;
-        r->blocked_until_ms = resp.limit_reset_ms;
+        r->blocked_until_ms = reset_ms;
         hold(r, h);
         return;
     }
@@ -142,14 +122,10 @@ static void release(struct rig *r)
 /* REST polling of every tracked open order (GET, not counted by the order limit). */
 static void poll_all(struct rig *r)
 {
-    const char *ids[AH_OM_ORDERS_MAX];
     char copy[AH_OM_ORDERS_MAX][AH_LINK_ID_MAX + 1];
     struct ah_bybit_http h;
-    int n = ah_bybit_om_open(&r->om, ids, AH_OM_ORDERS_MAX);
+    int n = om_rig_open_ids(&r->om, copy);
 
-    for (int i = 0; i < n; i++) {
-        snprintf(copy[i], sizeof(copy[i]), "%s", ids[i]);
-    }
     for (int i = 0; i < n; i++) {
         assert_int_equal(ah_bybit_om_poll(&r->om, copy[i], r->now_ms, &h), 0);
         deliver(r, &h);
