@@ -156,6 +156,22 @@ static AH_UNUSED void intern_all(const char *const *names)
 }
 
 /* Feeds one message; asserts the returned code. */
+/* A cmocka setup's work for one venue's parser tests: interns syms, allocates *f (freed by
+ * feed_close) and points it at c, emptied. */
+static AH_UNUSED void feed_open(struct ah_feed **f, struct cap *c, const char *const *syms,
+                                enum ah_exchange_id ex)
+{
+    intern_all(syms);
+    *f = ah_xcalloc(1, sizeof(**f));
+    memset(c, 0, sizeof(*c));
+    ah_feed_init(*f, ah_exchange_ops(ex), cap_on_event, c);
+}
+
+static AH_UNUSED void feed_close(struct ah_feed *f)
+{
+    free(f);
+}
+
 static AH_UNUSED void feed_one(struct ah_feed *f, const char *msg, int want)
 {
     int rc = ah_feed_parse(f, msg, strlen(msg), 1);

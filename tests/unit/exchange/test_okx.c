@@ -15,17 +15,14 @@ static struct cap cap;
 static int setup(void **st)
 {
     (void)st;
-    intern_all(syms);
-    feed = ah_xcalloc(1, sizeof(*feed));
-    memset(&cap, 0, sizeof(cap));
-    ah_feed_init(feed, ah_exchange_ops(AH_EX_OKX), cap_on_event, &cap);
+    feed_open(&feed, &cap, syms, AH_EX_OKX);
     return 0;
 }
 
 static int teardown(void **st)
 {
     (void)st;
-    free(feed);
+    feed_close(feed);
     return 0;
 }
 
