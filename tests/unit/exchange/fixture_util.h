@@ -16,6 +16,7 @@
 #include <cmocka.h>
 // clang-format on
 
+#include "arbhub/err.h"
 #include "arbhub/exchange.h"
 #include "arbhub/registry.h"
 #include "arbhub/xalloc.h"
@@ -177,6 +178,27 @@ static AH_UNUSED void feed_one(struct ah_feed *f, const char *msg, int want)
     int rc = ah_feed_parse(f, msg, strlen(msg), 1);
     if (rc != want) {
         fail_msg("parse(%s) = %d, want %d", msg, rc, want);
+    }
+}
+
+/* A malformed message and the rejection it must be counted under. */
+struct bad_msg {
+    const char *msg;
+    enum ah_feed_bad bad;
+};
+
+/* Each bad message is rejected and counted under its kind, and the good one after it still
+ * parses (one event each): the parser keeps no damage from the rejection. */
+static AH_UNUSED void malformed_then_good(struct ah_feed *f, const struct bad_msg *bad, size_t n,
+                                          const char *good)
+{
+    uint64_t want[AH_BAD__COUNT] = {0};
+
+    for (size_t i = 0; i < n; i++) {
+        feed_one(f, bad[i].msg, AH_E_PARSE);
+        want[bad[i].bad]++;
+        assert_memory_equal(f->n_bad, want, sizeof(want));
+        feed_one(f, good, AH_FEED_DATA);
     }
 }
 

@@ -170,10 +170,7 @@ static void test_control(void **st)
     assert_int_equal(cap.n, 0);
 }
 
-static const struct {
-    const char *msg;
-    enum ah_feed_bad bad;
-} malformed[] = {
+static const struct bad_msg malformed[] = {
     {"{\"u\":400900217,\"s\":\"BNBUSDT\",\"b\":\"25.35190000\"", AH_BAD_JSON},
     {"{\"u\":400900217,\"s\":\"BNBUSDT\",\"b\":\"25.3519\",\"B\":\"31.21\",\"a\":\"25.3652\"}",
      AH_BAD_FIELD},

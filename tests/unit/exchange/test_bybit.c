@@ -177,10 +177,7 @@ static void test_control(void **st)
     assert_int_equal(cap.n, 0);
 }
 
-static const struct {
-    const char *msg;
-    enum ah_feed_bad bad;
-} malformed[] = {
+static const struct bad_msg malformed[] = {
     {"{\"topic\":\"orderbook.1.BTCUSDT\",\"ts\":2,\"type\":\"delta\",\"data\":{\"s\":\"BTCUSDT\","
      "\"b\":[[\"x\",\"1\"]],\"a\":[],\"u\":3}}",
      AH_BAD_NUMBER},

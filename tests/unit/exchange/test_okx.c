@@ -110,10 +110,7 @@ static void test_control(void **st)
     assert_int_equal(cap.n, 0);
 }
 
-static const struct {
-    const char *msg;
-    enum ah_feed_bad bad;
-} malformed[] = {
+static const struct bad_msg malformed[] = {
     {"{\"arg\":{\"channel\":\"bbo-tbt\",\"instId\":\"BTC-USDT\"},\"data\":[]}", AH_BAD_FIELD},
     {"{\"arg\":{\"channel\":\"bbo-tbt\",\"instId\":\"BTC-USDT\"},\"data\":[{\"asks\":[],"
      "\"bids\":[[\"1\",\"1\",\"0\",\"1\"]],\"ts\":\"1\"}]}",
@@ -143,18 +140,12 @@ static const struct {
 
 static void test_malformed(void **st)
 {
-    uint64_t want[AH_BAD__COUNT] = {0};
     const char *good = "{\"arg\":{\"channel\":\"bbo-tbt\",\"instId\":\"BTC-USDT\"},\"data\":[{"
                        "\"asks\":[[\"2\",\"3\",\"0\",\"1\"]],\"bids\":[[\"1\",\"4\",\"0\",\"1\"]],"
                        "\"ts\":\"5\"}]}";
 
     (void)st;
-    for (size_t i = 0; i < AH_ARRAY_LEN(malformed); i++) {
-        feed_one(feed, malformed[i].msg, AH_E_PARSE);
-        want[malformed[i].bad]++;
-        assert_memory_equal(feed->n_bad, want, sizeof(want));
-        feed_one(feed, good, AH_FEED_DATA);
-    }
+    malformed_then_good(feed, malformed, AH_ARRAY_LEN(malformed), good);
     assert_int_equal(cap.n, AH_ARRAY_LEN(malformed));
     assert_true(cap.ev[cap.n - 1].u.ticker.ask_qty == 3);
     assert_int_equal(cap.ev[cap.n - 1].u.ticker.exch_ts_us, 5000);
