@@ -49,7 +49,7 @@ async function server(args, defer) {
 }
 
 const LIMITS = ['--max-body', '1024', '--max-header', '2048', '--max-headers', '20',
-  '--header-timeout', '500', '--idle-timeout', '3000', '--token', 's3cret'];
+  '--header-timeout', '10000', '--idle-timeout', '3000', '--token', 's3cret'];
 
 const only = process.env.NET_TEST_ONLY;
 const tests = [

@@ -72,7 +72,7 @@ export class Peer {
   // Resolves with the regex match of the first line at or after the cursor that matches;
   // the cursor moves past it. Lines that do not match stay for later waits only when
   // `keep` is set (default: skipped).
-  waitFor(re, timeoutMs = 5000, what = String(re)) {
+  waitFor(re, timeoutMs = 20000, what = String(re)) {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.waiters = this.waiters.filter((w) => w !== scan);
@@ -116,7 +116,7 @@ export class Peer {
   }
 
   // Asks the peer to stop and checks that it closed every handle (uv_loop_close == 0).
-  async quit(timeoutMs = 5000) {
+  async quit(timeoutMs = 20000) {
     if (this.exitCode === undefined) this.send('quit');
     await this.waitFor(/^exit loop_close=(\d+)/, timeoutMs, 'a clean exit').then((m) => {
       check(m[1] === '0', `${this.name}: uv_loop_close returned ${m[1]}`);

@@ -26,6 +26,10 @@ static void nt_wake(uv_timer_t *t)
     (void)t;
 }
 
+/* How long a test waits for something that must happen. Only a failure waits this long, so it is
+ * generous: a starved CI machine has stalled loopback exchanges for over 10 s. */
+#define NT_WAIT_MS 60000
+
 /* Runs loop until *flag is true or timeout_ms passes; returns *flag. */
 static inline bool nt_run_until(uv_loop_t *loop, const volatile bool *flag, uint64_t timeout_ms)
 {

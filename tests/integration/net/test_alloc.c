@@ -148,11 +148,11 @@ static void exchange(const char *scheme, struct ah_tls_ctx *srv_tls, const char 
     ccfg.user = &r;
     assert_int_equal(ah_ws_client_create(&r.cli, &r.loop, &ccfg), 0);
     assert_int_equal(ah_ws_client_start(r.cli), 0);
-    assert_true(nt_run_until(&r.loop, &r.opened, 5000));
+    assert_true(nt_run_until(&r.loop, &r.opened, NT_WAIT_MS));
 
     r.target = WARMUP;
     send_next(&r);
-    assert_true(nt_run_until(&r.loop, &r.done, 10000));
+    assert_true(nt_run_until(&r.loop, &r.done, NT_WAIT_MS));
     r.done = false;
     r.target = WARMUP + MEASURED;
 #ifndef SANITIZED

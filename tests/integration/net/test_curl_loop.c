@@ -11,10 +11,6 @@
 
 #include <errno.h>
 
-/* How long any answer may take. Only a failure waits this long: the answer, not its speed, is
- * under test, and a starved CI machine has stalled single requests for over 10 s. */
-#define WAIT_MS 60000
-
 struct done {
     bool fired;
     int rc;
@@ -114,7 +110,7 @@ static void env_up(struct env *e, struct ah_tls_ctx *tls)
     /* The server's request deadline counts from accept and covers the TLS handshake; on a
      * starved machine the default 10 s expired mid-handshake (AH_E_TLS in CI). Slow clients are
      * net_http_curl's subject, not this file's. */
-    cfg.header_timeout_ms = WAIT_MS;
+    cfg.header_timeout_ms = NT_WAIT_MS;
     assert_int_equal(ah_http_server_create(&e->srv, &e->loop, &cfg), 0);
     assert_int_equal(ah_http_server_route(e->srv, AH_HTTP_GET, "/weight", h_weight, NULL), 0);
     assert_int_equal(
@@ -167,7 +163,7 @@ static void test_get_post_404_and_headers(void **state)
 
     (void)state;
     env_up(&e, NULL);
-    assert_true(get(&e, "/weight", &d1, WAIT_MS, 0) > 0);
+    assert_true(get(&e, "/weight", &d1, NT_WAIT_MS, 0) > 0);
     assert_false(d1.fired); /* never inside ah_curl_request */
     snprintf(url, sizeof(url), "%s/echo", e.base);
     post.method = "POST";
@@ -178,11 +174,11 @@ static void test_get_post_404_and_headers(void **state)
     post.body_len = 7;
     memset(&d2, 0, sizeof(d2));
     assert_true(ah_curl_request(e.cl, &post, on_done, &d2) > 0);
-    assert_true(get(&e, "/missing", &d3, WAIT_MS, 0) > 0);
+    assert_true(get(&e, "/missing", &d3, NT_WAIT_MS, 0) > 0);
     assert_int_equal(ah_curl_loop_pending(e.cl), 3);
-    assert_true(nt_run_until(&e.loop, &d3.fired, WAIT_MS));
-    assert_true(nt_run_until(&e.loop, &d2.fired, WAIT_MS));
-    assert_true(nt_run_until(&e.loop, &d1.fired, WAIT_MS));
+    assert_true(nt_run_until(&e.loop, &d3.fired, NT_WAIT_MS));
+    assert_true(nt_run_until(&e.loop, &d2.fired, NT_WAIT_MS));
+    assert_true(nt_run_until(&e.loop, &d1.fired, NT_WAIT_MS));
     assert_int_equal(d1.rc, 0);
     assert_int_equal(d1.status, 200);
     assert_string_equal(d1.body, "{\"ok\":true}");
@@ -198,7 +194,7 @@ static void test_get_post_404_and_headers(void **state)
     post.body_len = 0;
     memset(&d2, 0, sizeof(d2));
     assert_true(ah_curl_request(e.cl, &post, on_done, &d2) > 0);
-    assert_true(nt_run_until(&e.loop, &d2.fired, WAIT_MS));
+    assert_true(nt_run_until(&e.loop, &d2.fired, NT_WAIT_MS));
     assert_string_equal(d2.body, "DELETE 0 k1 ");
     assert_int_equal(ah_curl_loop_pending(e.cl), 0);
     env_down(&e);
@@ -213,10 +209,10 @@ static void test_many_at_once(void **state)
     (void)state;
     env_up(&e, NULL);
     for (int i = 0; i < 40; i++) {
-        assert_true(get(&e, "/weight", &d[i], WAIT_MS, 0) > 0);
+        assert_true(get(&e, "/weight", &d[i], NT_WAIT_MS, 0) > 0);
     }
     for (int i = 0; i < 40; i++) {
-        assert_true(nt_run_until(&e.loop, &d[i].fired, WAIT_MS));
+        assert_true(nt_run_until(&e.loop, &d[i].fired, NT_WAIT_MS));
         assert_int_equal(d[i].status, 200);
     }
     all = true;
@@ -243,16 +239,16 @@ static void test_timeout_cap_refused(void **state)
     uint64_t t0 = uv_now(&e.loop);
     assert_true(get(&e, "/x", &slow, 300, 0) > 0);
     snprintf(e.base, sizeof(e.base), "http://127.0.0.1:%d", e.port);
-    assert_true(get(&e, "/weight", &capped, WAIT_MS, 5) > 0);
+    assert_true(get(&e, "/weight", &capped, NT_WAIT_MS, 5) > 0);
     snprintf(url, sizeof(url), "http://127.0.0.1:%d/", port);
     req.url = url;
     memset(&refused, 0, sizeof(refused));
     assert_true(ah_curl_request(e.cl, &req, on_done, &refused) > 0);
-    assert_true(nt_run_until(&e.loop, &capped.fired, WAIT_MS));
+    assert_true(nt_run_until(&e.loop, &capped.fired, NT_WAIT_MS));
     assert_int_equal(capped.rc, AH_E_LIMIT);
-    assert_true(nt_run_until(&e.loop, &refused.fired, WAIT_MS));
+    assert_true(nt_run_until(&e.loop, &refused.fired, NT_WAIT_MS));
     assert_int_equal(refused.rc, -ECONNREFUSED);
-    assert_true(nt_run_until(&e.loop, &slow.fired, WAIT_MS));
+    assert_true(nt_run_until(&e.loop, &slow.fired, NT_WAIT_MS));
     assert_int_equal(slow.rc, AH_E_TIMEOUT);
     assert_true(uv_now(&e.loop) - t0 >= 290);
     uv_close((uv_handle_t *)&closed_port, NULL);
@@ -269,9 +265,9 @@ static void test_cancel_and_destroy_in_flight(void **state)
     (void)state;
     env_up(&e, NULL);
     snprintf(e.base, sizeof(e.base), "http://127.0.0.1:%d", e.mute_port);
-    id = get(&e, "/a", &a, WAIT_MS, 0);
+    id = get(&e, "/a", &a, NT_WAIT_MS, 0);
     assert_true(id > 0);
-    assert_true(get(&e, "/b", &b, WAIT_MS, 0) > 0);
+    assert_true(get(&e, "/b", &b, NT_WAIT_MS, 0) > 0);
     for (int i = 0; i < 20; i++) {
         uv_run(&e.loop, UV_RUN_NOWAIT);
     }
@@ -310,16 +306,16 @@ static void test_https_with_test_ca(void **state)
     snprintf(url, sizeof(url), "%s/weight", e.base);
     req.url = url;
     req.ca_file = path[2];
-    req.timeout_ms = WAIT_MS;
+    req.timeout_ms = NT_WAIT_MS;
     memset(&d, 0, sizeof(d));
     assert_true(ah_curl_request(e.cl, &req, on_done, &d) > 0);
-    assert_true(nt_run_until(&e.loop, &d.fired, WAIT_MS));
+    assert_true(nt_run_until(&e.loop, &d.fired, NT_WAIT_MS));
     assert_int_equal(d.rc, 0);
     assert_int_equal(d.status, 200);
     req.ca_file = NULL; /* the system bundle does not know the test CA */
     memset(&d, 0, sizeof(d));
     assert_true(ah_curl_request(e.cl, &req, on_done, &d) > 0);
-    assert_true(nt_run_until(&e.loop, &d.fired, WAIT_MS));
+    assert_true(nt_run_until(&e.loop, &d.fired, NT_WAIT_MS));
     assert_int_equal(d.rc, AH_E_VERIFY);
     env_down(&e);
     ah_tls_destroy(tls);

@@ -166,13 +166,13 @@ static void test_wss_echo(void **state)
 
     (void)state;
     start(&r, "localhost", ca);
-    assert_true(nt_run_until(&r.loop, &r.closed, 5000));
+    assert_true(nt_run_until(&r.loop, &r.closed, NT_WAIT_MS));
     assert_true(r.opened);
     assert_true(r.echoed);
     assert_int_equal(r.got_len, 300000);
     assert_int_equal(r.close_code, 1000);
     assert_string_equal(r.reason, "done");
-    assert_true(nt_run_until(&r.loop, &r.ended, 3000));
+    assert_true(nt_run_until(&r.loop, &r.ended, NT_WAIT_MS));
     assert_string_equal(r.why, "closed (1000 done)");
     stop(&r);
     assert_int_equal(r.srv_closes, 1);
@@ -184,7 +184,7 @@ static void test_wrong_hostname(void **state)
 
     (void)state;
     start(&r, "127.0.0.1", ca); /* the certificate names only localhost */
-    assert_true(nt_run_until(&r.loop, &r.ended, 5000));
+    assert_true(nt_run_until(&r.loop, &r.ended, NT_WAIT_MS));
     assert_false(r.opened);
     assert_non_null(strstr(r.why, "certificate verification failed for 127.0.0.1"));
     assert_non_null(strstr(r.why, "Common Name (CN) does not match"));
@@ -197,7 +197,7 @@ static void test_unknown_ca(void **state)
 
     (void)state;
     start(&r, "localhost", other);
-    assert_true(nt_run_until(&r.loop, &r.ended, 5000));
+    assert_true(nt_run_until(&r.loop, &r.ended, NT_WAIT_MS));
     assert_false(r.opened);
     assert_non_null(strstr(r.why, "certificate verification failed for localhost"));
     assert_non_null(strstr(r.why, "not correctly signed by the trusted CA"));
@@ -213,7 +213,7 @@ static void test_system_bundle_rejects_test_ca(void **state)
         skip();
     }
     start(&r, "localhost", NULL);
-    assert_true(nt_run_until(&r.loop, &r.ended, 5000));
+    assert_true(nt_run_until(&r.loop, &r.ended, NT_WAIT_MS));
     assert_false(r.opened);
     assert_non_null(strstr(r.why, "not correctly signed by the trusted CA"));
     stop(&r);
@@ -334,7 +334,7 @@ static void test_stream_close_notify_and_queue_cap(void **state)
     cfg.tag = "cli";
     assert_int_equal(ah_stream_connect(&p.cli, &p.loop, (struct sockaddr *)&bound, &cfg, &cbs), 0);
     assert_int_equal(ah_stream_write(p.cli, "x", 1), AH_E_STATE); /* not open yet */
-    assert_true(nt_run_until(&p.loop, &p.cli_open, 5000));
+    assert_true(nt_run_until(&p.loop, &p.cli_open, NT_WAIT_MS));
     assert_true(ah_stream_is_tls(p.cli));
     /* Fill the 64 KiB queue in one loop turn: a write either fits whole or is refused. */
     ah_stream_cork(p.cli);
@@ -346,11 +346,11 @@ static void test_stream_close_notify_and_queue_cap(void **state)
     assert_true(ah_stream_write_space(p.cli) < sizeof(chunk));
     ah_stream_uncork(p.cli);
     ah_stream_close(p.cli, true, 0, "bye");
-    assert_true(nt_run_until(&p.loop, &p.srv_closed, 5000));
+    assert_true(nt_run_until(&p.loop, &p.srv_closed, NT_WAIT_MS));
     assert_int_equal(p.srv_got, sent);
     assert_int_equal(p.srv_rc, AH_E_CLOSED);
     assert_string_equal(p.srv_reason, "peer closed the connection (close_notify)");
-    assert_true(nt_run_until(&p.loop, &p.cli_closed, 5000));
+    assert_true(nt_run_until(&p.loop, &p.cli_closed, NT_WAIT_MS));
     uv_close((uv_handle_t *)&p.listener, NULL);
     nt_finish_loop(&p.loop);
     ah_tls_destroy(p.cli_tls);

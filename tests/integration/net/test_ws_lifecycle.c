@@ -153,11 +153,11 @@ static void test_stop_from_close_cb(void **state)
     up(&t, STOP_IN_CLOSE, NULL);
     assert_int_equal(ah_ws_client_start(t.cli), 0);
     assert_int_equal(ah_ws_client_start(t.cli), AH_E_STATE);
-    assert_true(nt_run_until(&t.loop, &t.closed, 5000));
+    assert_true(nt_run_until(&t.loop, &t.closed, NT_WAIT_MS));
     assert_int_equal(t.last_code, 4001);
-    assert_true(nt_run_until(&t.loop, &t.idle, 5000)); /* stopped: no reconnect */
+    assert_true(nt_run_until(&t.loop, &t.idle, NT_WAIT_MS)); /* stopped: no reconnect */
     t.opened = false;
-    assert_true(nt_run_until(&t.loop, &t.srv_closed, 5000));
+    assert_true(nt_run_until(&t.loop, &t.srv_closed, NT_WAIT_MS));
     assert_int_equal(t.srv_closes, 1);
     /* nothing left running that could revive it (the close-handshake timer is 2 s) */
     t.idle = false;
@@ -168,7 +168,7 @@ static void test_stop_from_close_cb(void **state)
     t.closed = false;
     t.mode = PLAIN;
     assert_int_equal(ah_ws_client_start(t.cli), 0);
-    assert_true(nt_run_until(&t.loop, &t.opened, 5000));
+    assert_true(nt_run_until(&t.loop, &t.opened, NT_WAIT_MS));
     assert_int_equal(t.opens, 2);
     down(&t);
 }
@@ -180,9 +180,9 @@ static void test_destroy_from_msg_cb(void **state)
     (void)state;
     up(&t, DESTROY_IN_MSG, NULL);
     assert_int_equal(ah_ws_client_start(t.cli), 0);
-    assert_true(nt_run_until(&t.loop, &t.closed, 5000));
+    assert_true(nt_run_until(&t.loop, &t.closed, NT_WAIT_MS));
     assert_int_equal(t.closes, 0); /* no callbacks after destroy */
-    assert_true(nt_run_until(&t.loop, &t.srv_closed, 5000));
+    assert_true(nt_run_until(&t.loop, &t.srv_closed, NT_WAIT_MS));
     down(&t);
 }
 
@@ -212,11 +212,11 @@ static void test_server_destroy_with_clients(void **state)
     (void)state;
     up(&t, PLAIN, NULL);
     assert_int_equal(ah_ws_client_start(t.cli), 0);
-    assert_true(nt_run_until(&t.loop, &t.opened, 5000));
+    assert_true(nt_run_until(&t.loop, &t.opened, NT_WAIT_MS));
     ah_http_server_destroy(t.srv);
     ah_http_server_destroy(t.srv); /* twice is fine */
     t.srv = NULL;
-    assert_true(nt_run_until(&t.loop, &t.closed, 5000));
+    assert_true(nt_run_until(&t.loop, &t.closed, NT_WAIT_MS));
     assert_int_equal(t.last_code, 1001);
     down(&t);
 }
