@@ -86,6 +86,11 @@ int ah_instr_format_qty(const struct ah_instr_spec *in, int64_t qty, char *buf,
 enum ah_bybit_tif { AH_TIF_GTC = 0, AH_TIF_IOC, AH_TIF_FOK, AH_TIF_POST_ONLY };
 enum ah_bybit_otype { AH_OTYPE_LIMIT = 0, AH_OTYPE_MARKET };
 
+/* Bybit's timeInForce words ("GTC", "IOC", "FOK", "PostOnly"); an unknown word parses as GTC,
+ * Bybit's default (src/exchange/bybit_req.c). */
+const char *ah_bybit_tif_name(enum ah_bybit_tif t);
+enum ah_bybit_tif ah_bybit_tif_parse(const char *s);
+
 struct ah_order_req {
     char category[16]; /* "spot" or "linear" */
     char symbol[32];   /* venue form, BTCUSDT */

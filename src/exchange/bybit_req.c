@@ -54,19 +54,24 @@ static const char *side_name(enum ah_order_side s)
     return s == AH_SELL ? "Sell" : "Buy";
 }
 
-static const char *tif_name(enum ah_bybit_tif t)
+static const char *const tif_names[] = {[AH_TIF_GTC] = "GTC",
+                                        [AH_TIF_IOC] = "IOC",
+                                        [AH_TIF_FOK] = "FOK",
+                                        [AH_TIF_POST_ONLY] = "PostOnly"};
+
+const char *ah_bybit_tif_name(enum ah_bybit_tif t)
 {
-    switch (t) {
-    case AH_TIF_IOC:
-        return "IOC";
-    case AH_TIF_FOK:
-        return "FOK";
-    case AH_TIF_POST_ONLY:
-        return "PostOnly";
-    case AH_TIF_GTC:
-        break;
+    return (size_t)t < sizeof(tif_names) / sizeof(tif_names[0]) ? tif_names[t] : "GTC";
+}
+
+enum ah_bybit_tif ah_bybit_tif_parse(const char *s)
+{
+    for (size_t i = 0; i < sizeof(tif_names) / sizeof(tif_names[0]); i++) {
+        if (strcmp(s, tif_names[i]) == 0) {
+            return (enum ah_bybit_tif)i;
+        }
     }
-    return "GTC";
+    return AH_TIF_GTC;
 }
 
 /* Appends formatted text; *n becomes -1 once anything did not fit. */
@@ -109,7 +114,8 @@ int ah_bybit_body_create(char *buf, size_t cap, const struct ah_order_req *req,
         if (rc < 0) {
             return rc;
         }
-        put(buf, cap, &n, ",\"price\":\"%s\",\"timeInForce\":\"%s\"", px, tif_name(req->tif));
+        put(buf, cap, &n, ",\"price\":\"%s\",\"timeInForce\":\"%s\"", px,
+            ah_bybit_tif_name(req->tif));
     } else if (strcmp(req->category, "spot") == 0) {
         /* Spot market buys default to a quote-currency qty; ours is always base. */
         put(buf, cap, &n, ",\"marketUnit\":\"baseCoin\"");

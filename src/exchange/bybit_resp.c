@@ -133,10 +133,7 @@ int ah_bybit__parse_order(const struct ah_json *j, int o, struct ah_bybit_order 
     }
     b->status = ah_bybit_status_parse(tmp, strlen(tmp));
     (void)get_str(j, o, "timeInForce", tmp, sizeof(tmp));
-    b->tif = strcmp(tmp, "IOC") == 0        ? AH_TIF_IOC
-             : strcmp(tmp, "FOK") == 0      ? AH_TIF_FOK
-             : strcmp(tmp, "PostOnly") == 0 ? AH_TIF_POST_ONLY
-                                            : AH_TIF_GTC;
+    b->tif = ah_bybit_tif_parse(tmp);
     (void)get_str(j, o, "orderType", tmp, sizeof(tmp));
     b->type = strcmp(tmp, "Market") == 0 ? AH_OTYPE_MARKET : AH_OTYPE_LIMIT;
     rc |= get_dec(j, o, "price", &b->px);

@@ -336,10 +336,7 @@ static void fill_req(struct ah_order_req *q, const struct create_args *a)
     snprintf(q->link_id, sizeof(q->link_id), "%.36s", a->link_id);
     q->side = strcmp(a->side, "Sell") == 0 ? AH_SELL : AH_BUY;
     q->type = strcmp(a->type, "Market") == 0 ? AH_OTYPE_MARKET : AH_OTYPE_LIMIT;
-    q->tif = strcmp(a->tif, "PostOnly") == 0 ? AH_TIF_POST_ONLY
-             : strcmp(a->tif, "IOC") == 0    ? AH_TIF_IOC
-             : strcmp(a->tif, "FOK") == 0    ? AH_TIF_FOK
-                                             : AH_TIF_GTC;
+    q->tif = ah_bybit_tif_parse(a->tif);
     q->px = q->type == AH_OTYPE_MARKET ? 0 : a->px;
     q->qty = a->qty;
 }

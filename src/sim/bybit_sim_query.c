@@ -9,21 +9,6 @@
 
 #include "arbhub/err.h"
 
-static const char *tif_name(enum ah_bybit_tif t)
-{
-    switch (t) {
-    case AH_TIF_IOC:
-        return "IOC";
-    case AH_TIF_FOK:
-        return "FOK";
-    case AH_TIF_POST_ONLY:
-        return "PostOnly";
-    case AH_TIF_GTC:
-        break;
-    }
-    return "GTC";
-}
-
 static const char *dec(char *buf, size_t cap, int64_t v, int64_t step)
 {
     if (ah_dec_format(v, step > 0 ? ah_dec_places(step) : AH_DEC_DIGITS, buf, cap) < 0) {
@@ -62,7 +47,7 @@ void ah_bybit_sim__put_order(struct ah_bybit_sim *sim, const struct sim_order *o
         dec(leaves, 40, leaves_qty, in->qty_step), dec(lv, 40, leaves_value, 0),
         dec(cq, 40, o->cum_qty, in->qty_step), dec(cv, 40, o->cum_value, 0),
         dec(fee, 40, o->cum_fee, 0), o->req.side == AH_SELL ? sym->quote : sym->base, fee,
-        tif_name(o->req.tif), o->req.type == AH_OTYPE_MARKET ? "Market" : "Limit",
+        ah_bybit_tif_name(o->req.tif), o->req.type == AH_OTYPE_MARKET ? "Market" : "Limit",
         (long long)o->created_ms, (long long)o->updated_ms);
 }
 

@@ -164,6 +164,12 @@ static void test_bodies(void **state)
     assert_int_equal(ah_bybit_body_create(buf, sizeof(buf), &r, &in), AH_E_PARSE);
     r.link_id[0] = '\0';
     assert_int_equal(ah_bybit_body_create(buf, sizeof(buf), &r, &in), -EINVAL);
+    /* timeInForce words both ways; an unknown word is Bybit's default, GTC. */
+    assert_string_equal(ah_bybit_tif_name(AH_TIF_IOC), "IOC");
+    for (int t = AH_TIF_GTC; t <= AH_TIF_POST_ONLY; t++) {
+        assert_int_equal(ah_bybit_tif_parse(ah_bybit_tif_name((enum ah_bybit_tif)t)), t);
+    }
+    assert_int_equal(ah_bybit_tif_parse("PostOnlyX"), AH_TIF_GTC);
     assert_true(ah_bybit_body_cancel(buf, sizeof(buf), "spot", "BTCUSDT", NULL, "ah1-2") > 0);
     assert_string_equal(buf,
                         "{\"category\":\"spot\",\"symbol\":\"BTCUSDT\",\"orderLinkId\":\"ah1-2\"}");
