@@ -52,7 +52,7 @@ static size_t split(char *line, const char **f, size_t *len)
     return n;
 }
 
-static bool wanted_symbol(const struct ah_an_csv_filter *flt, const char *s, size_t len)
+bool ah_an__want_symbol(const struct ah_an_csv_filter *flt, const char *s, size_t len)
 {
     if (flt->n_symbols == 0) {
         return true;
@@ -128,7 +128,7 @@ static void add_row(struct ah_an_source *src, struct csv_src *c, const struct ah
         return;
     }
     if (!(flt->ex_mask & (1u << k.ex)) || k.ts_us < flt->from_us || k.ts_us >= flt->to_us ||
-        !wanted_symbol(flt, f[1], len[1])) {
+        !ah_an__want_symbol(flt, f[1], len[1])) {
         return;
     }
     src->quality[k.ex].rows++;

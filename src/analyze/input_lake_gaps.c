@@ -36,19 +36,6 @@ int64_t ah_an__to_us(const struct ah_pq_colinfo *ci, int64_t v)
     }
 }
 
-bool ah_an__want_symbol(const struct ah_an_csv_filter *flt, const char *s, size_t len)
-{
-    if (flt->n_symbols == 0) {
-        return true;
-    }
-    for (size_t i = 0; i < flt->n_symbols; i++) {
-        if (strlen(flt->symbols[i]) == len && memcmp(flt->symbols[i], s, len) == 0) {
-            return true;
-        }
-    }
-    return false;
-}
-
 /* Adds row i of batch b when it is a gap of a wanted venue and symbol inside the window. */
 static void add_row(struct gap_acc *a, const struct ah_pq_file *f, const struct ah_pq_batch *b,
                     size_t i)

@@ -185,7 +185,7 @@ static int error(struct ah_bybit_sim_resp *r, int64_t code, const char *msg, int
     return (int)code;
 }
 
-static const char *secret_of(void *arg, const char *key)
+const char *ah_bybit_sim__secret_of(void *arg, const char *key)
 {
     struct ah_bybit_sim *sim = arg;
 
@@ -373,8 +373,8 @@ int ah_bybit_sim_handle(struct ah_bybit_sim *sim, const struct ah_bybit_sim_req 
     } else if (strcmp(q->path, "/v5/market/instruments-info") == 0) {
         do_instruments(sim, q->query, r, now_ms);
     } else {
-        code = ah_bybit_verify(&q->auth, payload, payload_len, now_ms, secret_of, sim, msg,
-                               sizeof(msg));
+        code = ah_bybit_verify(&q->auth, payload, payload_len, now_ms, ah_bybit_sim__secret_of, sim,
+                               msg, sizeof(msg));
         if (code != 0) {
             r->http_status = code == AH_BYBIT_API_KEY ? 401 : 200;
             error(r, code, msg, now_ms);

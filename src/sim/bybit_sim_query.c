@@ -83,24 +83,12 @@ int ah_bybit_sim__realtime(struct ah_bybit_sim *sim, int account, const char *qu
     return 0;
 }
 
-static const char *secret_of(void *arg, const char *key)
-{
-    struct ah_bybit_sim *sim = arg;
-
-    for (int i = 0; i < sim->n_accounts; i++) {
-        if (strcmp(sim->accounts[i].key, key) == 0) {
-            return sim->accounts[i].secret;
-        }
-    }
-    return NULL;
-}
-
 int ah_bybit_sim_ws_auth(struct ah_bybit_sim *sim, const char *text, size_t len, int64_t now_ms)
 {
     jsmntok_t tok[32];
     struct ah_json j;
     char key[64];
-    int rc = ah_bybit_ws_auth_verify(text, len, now_ms, secret_of, sim);
+    int rc = ah_bybit_ws_auth_verify(text, len, now_ms, ah_bybit_sim__secret_of, sim);
 
     if (rc != 0) {
         return -rc;

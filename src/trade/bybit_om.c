@@ -46,6 +46,22 @@ static void compact(struct ah_bybit_om *om)
     om->n_orders = k;
 }
 
+/* A new entry for req (the caller found none), or NULL when the table is full. */
+static struct ah_om_order *track(struct ah_bybit_om *om, const struct ah_order_req *req)
+{
+    struct ah_om_order *o;
+
+    compact(om);
+    if (om->n_orders >= AH_OM_ORDERS_MAX) {
+        return NULL;
+    }
+    o = &om->orders[om->n_orders++];
+    memset(o, 0, sizeof(*o));
+    memcpy(o->link_id, req->link_id, sizeof(o->link_id));
+    o->req = *req;
+    return o;
+}
+
 static int sign(struct ah_bybit_om *om, struct ah_bybit_http *h, int64_t local_ms)
 {
     const char *payload = h->body_len > 0 ? h->body : h->query;
@@ -61,15 +77,8 @@ static int build_create(struct ah_bybit_om *om, const struct ah_order_req *req,
     struct ah_om_order *o = find(om, req->link_id);
     int n;
 
-    if (o == NULL) {
-        compact(om);
-        if (om->n_orders >= AH_OM_ORDERS_MAX) {
-            return AH_E_LIMIT;
-        }
-        o = &om->orders[om->n_orders++];
-        memset(o, 0, sizeof(*o));
-        memcpy(o->link_id, req->link_id, sizeof(o->link_id));
-        o->req = *req;
+    if (o == NULL && (o = track(om, req)) == NULL) {
+        return AH_E_LIMIT;
     }
     /* Always the stored order: a retry sends byte-identical fields under the same link id. */
     n = ah_bybit_body_create(h->body, sizeof(h->body), &o->req, &om->in);
@@ -137,14 +146,9 @@ int ah_bybit_om_adopt(struct ah_bybit_om *om, const struct ah_order_req *req, in
     if (o != NULL) {
         return 0;
     }
-    compact(om);
-    if (om->n_orders >= AH_OM_ORDERS_MAX) {
+    if ((o = track(om, req)) == NULL) {
         return AH_E_LIMIT;
     }
-    o = &om->orders[om->n_orders++];
-    memset(o, 0, sizeof(*o));
-    memcpy(o->link_id, req->link_id, sizeof(o->link_id));
-    o->req = *req;
     o->acked = true;
     /* Fills before the restart were booked then: only later growth is reported. */
     o->cum_qty = cum_qty;
