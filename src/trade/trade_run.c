@@ -24,6 +24,7 @@
 
 #define TICK_MS       50
 #define STOP_WAIT_US  10000000LL
+#define STOP_POLL_US  250000LL /* while stopping, how often open orders are polled */
 #define MAKER_FEE_BPS 1.0
 #define PENDING_MAX   64 /* sends waiting for their write-ahead row to be durable */
 
@@ -40,7 +41,7 @@ struct run {
     struct ah_intent pending[PENDING_MAX]; /* FIFO, in barrier order */
     int pend_head, n_pend;
     bool ready, stopping, finished;
-    int64_t stop_deadline_us;
+    int64_t stop_deadline_us, stop_poll_us;
     int exit_code;
     char last_reject[64];
     uv_timer_t tick, quit;
@@ -327,6 +328,12 @@ static void on_tick(uv_timer_t *h)
             AH_ERROR("trade", "stop: %d order(s) still open at the venue after %lld s",
                      venue_open(r), STOP_WAIT_US / 1000000);
             finish(r, 1);
+        } else if (!paper_mode(r) && now - r->stop_poll_us >= STOP_POLL_US) {
+            /* A cancel's answer only says it was accepted; the venue's word that the order is
+             * gone comes by push or poll. With the private stream down, waiting for the next
+             * regular poll (--poll-ms) could outlast the stop deadline. */
+            r->stop_poll_us = now;
+            ah_bio_poll_now(r->bio);
         }
         return;
     }
@@ -356,6 +363,7 @@ static void on_signal(uv_signal_t *h, int signum)
     n = ah_trader_stop(&r->t, now);
     AH_INFO("trade", "signal %d: %d cancel(s) sent; waiting for the venue", signum, n);
     if (!paper_mode(r)) {
+        r->stop_poll_us = now;
         ah_bio_poll_now(r->bio);
     }
 }

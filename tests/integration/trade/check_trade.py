@@ -9,7 +9,7 @@ Covers convergent cycles in testnet mode (signed REST, private WS) and in paper 
 journal recomputed from its fills and checked exactly against the wallet in both coins (quote:
 the PnL; base: the dust left by buy fees taken in base), the venue's 10006 rate limit, a bad key
 and a bad secret, insufficient balance, kill -9 with an open order then restart (no duplicate),
-SIGINT leaving nothing open, and one run per risk limit. Prints "N passed, N failed".
+SIGINT leaving nothing open (also with a create still unanswered), and one run per risk limit. Prints "N passed, N failed".
 """
 import csv
 import json
@@ -19,8 +19,11 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+import urllib.error
 import urllib.request
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from decimal import Decimal
 
 ARBHUB = os.path.abspath(sys.argv[1])
@@ -367,6 +370,90 @@ def test_kill_restart_sigint():
         check(Decimal(st3["usdt_locked"]) == 0, "SIGINT: no balance left locked", st3)
 
 
+class HoldingProxy:
+    """A REST proxy in front of the venue that forwards every request at once but holds the
+    answer to the first order create for hold_s seconds, and logs when each create and cancel
+    arrives and when its answer leaves: a create the venue has placed but the trader has not yet
+    heard of."""
+
+    def __init__(self, venue_base, hold_s):
+        self.events = []
+        self.create_seen = threading.Event()
+        proxy = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args):
+                pass
+
+            def forward(self):
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                hdrs = {k: v for k, v in self.headers.items() if k.lower().startswith("x-bapi")
+                        or k.lower() == "content-type"}
+                req = urllib.request.Request(venue_base + self.path, data=body or None,
+                                             headers=hdrs, method=self.command)
+                try:
+                    with urllib.request.urlopen(req, timeout=10) as r:
+                        status, rh, out = r.status, r.getheaders(), r.read()
+                except urllib.error.HTTPError as e:
+                    status, rh, out = e.code, e.headers.items(), e.read()
+                kind = self.path.split("?")[0].rsplit("/", 1)[-1]
+                if kind in ("create", "cancel"):
+                    proxy.events.append(kind + " in")
+                if kind == "create" and not proxy.create_seen.is_set():
+                    proxy.create_seen.set()
+                    time.sleep(hold_s)
+                self.send_response(status)
+                for k, val in rh:
+                    if k.lower().startswith("x-bapi") or k.lower() == "content-type":
+                        self.send_header(k, val)
+                self.send_header("Content-Length", str(len(out)))
+                self.end_headers()
+                self.wfile.write(out)
+                if kind in ("create", "cancel"):
+                    proxy.events.append(kind + " out")
+
+            do_GET = do_POST = forward
+
+        self.srv = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.base = "http://127.0.0.1:%d" % self.srv.server_address[1]
+        threading.Thread(target=self.srv.serve_forever, daemon=True).start()
+
+    def close(self):
+        self.srv.shutdown()
+        self.srv.server_close()
+
+
+def test_sigint_create_in_flight():
+    """SIGINT while the entry's create is placed at the venue but not yet answered: the trader
+    cancels it once the answer arrives (never before: a cancel that overtook its create would
+    find nothing, and the order would rest after exit)."""
+    with tempfile.TemporaryDirectory() as d:
+        v = Venue(frozen=True)
+        px = HoldingProxy(v.base, 2.0)
+        try:
+            cmd = trade_cmd(v, d, cycles=0)
+            cmd[cmd.index("--rest-url") + 1] = px.base
+            # The private stream is down, so no push acknowledges the order either.
+            cmd[cmd.index("--ws-url") + 1] = "ws" + v.base[4:] + "/no-such-stream"
+            p = subprocess.Popen(cmd + ["--poll-ms", "60000"], env=env(),
+                                 stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+            seen = px.create_seen.wait(30)
+            placed = wait_for(lambda: v.state()["open"] == 1, 5)
+            p.send_signal(signal.SIGINT)
+            out, _ = p.communicate(timeout=30)
+            st = v.state()
+        finally:
+            px.close()
+            v.close()
+        check(seen and placed, "in flight: the entry is placed at the venue, its answer held",
+              (seen, placed, out[-600:]))
+        check(p.returncode == 0 and st["open"] == 0 and Decimal(st["usdt_locked"]) == 0,
+              "SIGINT with a create in flight: exit 0, nothing open or locked at the venue",
+              (p.returncode, st, out[-600:]))
+        check(px.events[:4] == ["create in", "create out", "cancel in", "cancel out"],
+              "the cancel left after the create's answer", px.events)
+
+
 def test_risk(name, venue_args, cfg, needle):
     with tempfile.TemporaryDirectory() as d:
         v = Venue(**venue_args)
@@ -394,6 +481,7 @@ def main():
     test_bad_credentials()
     test_insufficient_balance()
     test_kill_restart_sigint()
+    test_sigint_create_in_flight()
     test_risk("max position", {}, {"max_position_quote": 50}, "max position")
     # Re-prices, take-profits and exits on the random path: a 4th order within the minute.
     test_risk("order rate", {}, {"max_orders_per_min": 3, "reprice_step_bps": 1},
