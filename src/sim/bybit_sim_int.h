@@ -75,10 +75,10 @@ int ah_bybit_sim__realtime(struct ah_bybit_sim *sim, int account, const char *qu
 /* One order as a JSON object with Bybit's keys (bybit_sim_query.c). */
 void ah_bybit_sim__put_order(struct ah_bybit_sim *sim, const struct sim_order *o,
                              struct ah_bybit_sim_resp *r, bool comma);
-/* Query-string parameter value (raw) into out; false when absent. */
 /* The secret of an API key (arg: the simulator), NULL for an unknown key: the lookup that
  * ah_bybit_verify and ah_bybit_ws_auth_verify call back. */
 const char *ah_bybit_sim__secret_of(void *arg, const char *key);
+/* Query-string parameter value (raw) into out; false when absent. */
 bool ah_bybit_sim__param(const char *query, const char *key, char *out, size_t cap);
 
 #endif

@@ -381,14 +381,16 @@ class HoldingProxy:
         self.create_seen = threading.Event()
         proxy = self
 
+        def kept(name):  # the headers Bybit's signing and limits use
+            return name.lower().startswith("x-bapi") or name.lower() == "content-type"
+
         class Handler(BaseHTTPRequestHandler):
             def log_message(self, *args):
                 pass
 
             def forward(self):
                 body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-                hdrs = {k: v for k, v in self.headers.items() if k.lower().startswith("x-bapi")
-                        or k.lower() == "content-type"}
+                hdrs = {k: v for k, v in self.headers.items() if kept(k)}
                 req = urllib.request.Request(venue_base + self.path, data=body or None,
                                              headers=hdrs, method=self.command)
                 try:
@@ -404,7 +406,7 @@ class HoldingProxy:
                     time.sleep(hold_s)
                 self.send_response(status)
                 for k, val in rh:
-                    if k.lower().startswith("x-bapi") or k.lower() == "content-type":
+                    if kept(k):
                         self.send_header(k, val)
                 self.send_header("Content-Length", str(len(out)))
                 self.end_headers()
